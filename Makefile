@@ -12,6 +12,10 @@ UV_VERSION := 0.13.8
 UV_HOME := $(CACHE_DIR)/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
 
+# Debian packages the playbooks call (pkill/pgrep stop a half-started cluster).
+DEBIAN_PACKAGES := procps
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 # uv must use this machine's Python, never download one.
 export UV_PYTHON_DOWNLOADS := never
 export UV_CACHE_DIR := $(CACHE_DIR)/uv-cache
@@ -19,7 +23,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help lab test venv binaries lint unit molecule teardown clean
+.PHONY: help lab test deps venv binaries lint pytest molecule teardown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,9 +32,17 @@ lab: venv binaries ## Build the sim class (inventories/sim): cluster, students, 
 	$(BIN)/ansible-playbook site.yml -i $(INVENTORY)
 	@echo "Admin kubeconfig: output/$(CLASS)/admin.kubeconfig"
 
-test: lint unit molecule ## Lint, unit and cluster tests, molecule scenarios (what CI runs)
+test: lint pytest molecule ## Lint, unit and cluster tests, molecule scenarios (what CI runs)
 
-venv: $(VENV)/.synced ## Python tools from uv.lock into .venv
+deps: ## Debian packages kubelab needs (apt-get; only the missing ones)
+	@command -v dpkg >/dev/null || { echo "Not Debian: make sure $(DEBIAN_PACKAGES) are installed"; exit 0; }; \
+	missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+venv: deps $(VENV)/.synced ## Python tools from uv.lock into .venv
 
 $(VENV)/.synced: pyproject.toml uv.lock $(UV)
 	$(UV) sync --frozen --python "$$(scripts/find-python)"
@@ -41,14 +53,14 @@ $(UV):
 	  "$$py" -m venv "$(UV_HOME)" && "$(UV_HOME)/bin/pip" install --quiet "uv==$(UV_VERSION)"
 
 binaries: venv ## Build (once, then cached) the sim cluster's binaries from Go modules
-	$(BIN)/python roles/sim/files/sim_build.py "$(CACHE_DIR)/sim"
+	$(BIN)/python roles/sim/files/sim_build.py "$(CACHE_DIR)/sim" >/dev/null
 
 lint: venv ## yamllint, ansible-lint (production profile), mypy
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint
 	$(BIN)/mypy
 
-unit: venv binaries ## pytest: unit tests and tests against a real sim cluster
+pytest: venv binaries ## pytest: unit, playbook and real sim cluster tests
 	$(BIN)/pytest
 
 molecule: venv binaries ## molecule scenarios on a real control plane

@@ -132,20 +132,26 @@ def cache_problem(entry: Path, component: Component) -> str | None:
 def go_problem(components: list[Component]) -> str | None:
     """Why the Go toolchain here cannot build the components, or None."""
     need = max(go_directive((c.module_dir / "go.mod").read_text()) for c in components)
-    wanted = f"Go {need[0]}.{need[1]} or newer"
     go = shutil.which("go")
     if go is None:
         return (
-            f"the sim cluster's binaries are built from Go modules and need {wanted}, "
-            "but no `go` is on PATH: install Go (golang) and run again"
+            f"the sim cluster's binaries are built from Go modules and need Go {need[0]}.{need[1]} "
+            "or newer, but no `go` is on PATH: install Go (golang) and run again"
         )
     out = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, check=False)
-    match = re.match(r"go(\d+)\.(\d+)", out.stdout.strip())
+    return go_version_problem(go, out.stdout.strip() or out.stderr.strip(), need)
+
+
+def go_version_problem(go: str, reported: str, need: tuple[int, int]) -> str | None:
+    """Why the Go that reported ``reported`` (e.g. go1.26.8) is too old, or None."""
+    match = re.match(r"go(\d+)\.(\d+)", reported)
     if not match:
-        return f"could not read the version of {go} ({out.stdout.strip() or out.stderr.strip()})"
-    have = (int(match.group(1)), int(match.group(2)))
-    if have < need:
-        return f"{go} is {out.stdout.strip()}; building the sim cluster needs {wanted}: install it and run again"
+        return f"could not read the version of {go} ({reported!r})"
+    if (int(match.group(1)), int(match.group(2))) < need:
+        return (
+            f"{go} is {reported}; building the sim cluster needs Go {need[0]}.{need[1]} or newer: "
+            "install it and run again"
+        )
     return None
 
 

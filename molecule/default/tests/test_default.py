@@ -1,0 +1,64 @@
+"""The molecule class on this machine after converge: private, on loopback, ready."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+testinfra_hosts = ["local://"]
+
+PORT_BASE = 16460
+OUTPUT = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"]) / "output" / "molecule"
+KUBECONFIG = OUTPUT / "admin.kubeconfig"
+COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"]
+
+
+def kubectl_json(host: Any, *args: str) -> dict[str, Any]:
+    kubectl = OUTPUT / ".sim/kwok/clusters/kubelab-molecule/bin/kubectl"
+    binary = kubectl if kubectl.exists() else "kubectl"
+    out = host.check_output(f"{binary} --kubeconfig {KUBECONFIG} get {' '.join(args)} -o json")
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_every_control_plane_socket_is_on_loopback(host: Any) -> None:
+    ours = range(PORT_BASE, PORT_BASE + 6)
+    sockets = [s for s in host.socket.get_listening_sockets() if s.rsplit(":", 1)[-1].isdigit()]
+    mine = [s for s in sockets if int(s.rsplit(":", 1)[-1]) in ours]
+    assert sorted(mine) == sorted(f"tcp://127.0.0.1:{port}" for port in ours)
+
+
+def test_the_five_components_run(host: Any) -> None:
+    cluster_bin = str(OUTPUT / ".sim/kwok/clusters/kubelab-molecule/bin")
+    running = {p.args.split()[0].rsplit("/", 1)[-1] for p in host.process.filter() if p.args.startswith(cluster_bin)}
+    assert running == set(COMPONENTS)
+
+
+def test_the_admin_kubeconfig_is_private(host: Any) -> None:
+    kubeconfig = host.file(str(KUBECONFIG))
+    assert kubeconfig.is_file
+    assert kubeconfig.mode == 0o600
+
+
+def test_the_cluster_state_is_private(host: Any) -> None:
+    assert host.file(str(OUTPUT / ".sim")).mode == 0o700
+
+
+def test_three_simulated_nodes_are_ready(host: Any) -> None:
+    nodes = kubectl_json(host, "nodes", "-l", "kubelab.io/class=molecule")["items"]
+    ready = [n for n in nodes for c in n["status"]["conditions"] if c["type"] == "Ready" and c["status"] == "True"]
+    assert len(ready) == 3
+
+
+def test_every_stage_is_explicit(host: Any) -> None:
+    stages = {s["metadata"]["name"] for s in kubectl_json(host, "stages.kwok.x-k8s.io")["items"]}
+    assert stages == {
+        "node-initialize",
+        "node-heartbeat-with-lease",
+        "pod-ready",
+        "pod-image-pull-backoff",
+        "pod-complete",
+        "pod-delete",
+    }

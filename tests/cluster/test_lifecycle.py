@@ -1,0 +1,87 @@
+"""site.yml and teardown.yml on a class of their own: idempotence, recovery, loopback, cleanup."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kube import Kubectl, eventually
+from labclass import LabClass
+from procs import cluster_pids, listening
+
+PORT_BASE = 16490
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
+    lab = LabClass("lifecycle", tmp_path_factory.mktemp("lifecycle"), port_base=PORT_BASE)
+    lab.up()
+    yield lab
+    lab.playbook("teardown.yml")
+
+
+@pytest.fixture(scope="module")
+def kubectl(lab: LabClass, binaries: dict[str, Path]) -> Kubectl:
+    return Kubectl(binaries["kubectl"], lab.admin_kubeconfig)
+
+
+def kill_cluster(lab: LabClass) -> None:
+    """Kill every process of the cluster at once, as a reboot or a crash would."""
+    subprocess.run(["pkill", "-KILL", "-f", f"^{lab.cluster_dir}/bin/"], check=True)
+    eventually(lambda: not cluster_pids(lab.cluster_dir), 10, "the killed processes to exit")
+
+
+def test_a_second_run_changes_nothing(lab: LabClass) -> None:
+    rerun = lab.up()
+    assert rerun.changed == 0, rerun.changed_tasks()
+
+
+def test_the_admin_kubeconfig_is_private(lab: LabClass) -> None:
+    assert lab.admin_kubeconfig.stat().st_mode & 0o777 == 0o600
+
+
+def test_every_socket_of_the_control_plane_is_on_loopback(lab: LabClass) -> None:
+    pids = cluster_pids(lab.cluster_dir)
+    assert len(pids) == 5, "etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok-controller"
+    sockets = listening(pids)
+    assert {port for _, _, port in sockets} == set(range(PORT_BASE, PORT_BASE + 6))
+    assert {ip for _, ip, _ in sockets} == {"127.0.0.1"}, sockets
+
+
+def test_a_killed_control_plane_is_restarted_with_its_objects(lab: LabClass, kubectl: Kubectl) -> None:
+    kubectl.run("create", "configmap", "survivor", "--from-literal=kept=yes")
+    kill_cluster(lab)
+    restart = lab.up()
+    assert restart.changed > 0
+    assert kubectl.get("configmap", "survivor")["data"] == {"kept": "yes"}
+    assert lab.up().changed == 0
+
+
+def test_a_half_created_cluster_is_recreated(lab: LabClass, kubectl: Kubectl) -> None:
+    kill_cluster(lab)
+    (lab.cluster_dir / "kwok.yaml").unlink()
+    lab.up()
+    nodes = kubectl.get("nodes")["items"]
+    assert len(nodes) == 2
+    assert lab.up().changed == 0
+
+
+def test_changed_settings_are_reported_not_ignored(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", f"sim_port_base={PORT_BASE + 100}")
+    assert run.failed
+    assert "other settings" in run.messages()
+    assert len(cluster_pids(lab.cluster_dir)) == 5
+
+
+def test_teardown_leaves_nothing_behind(lab: LabClass) -> None:
+    lab.down()
+    assert cluster_pids(lab.cluster_dir) == []
+    assert not lab.output_dir.exists()
+    for port in range(PORT_BASE, PORT_BASE + 6):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+    assert lab.down().changed == 0

@@ -1,0 +1,40 @@
+"""Fixtures: a real sim cluster for the session, a namespace per test."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kube import Kubectl, sim_binaries
+from labclass import LabClass
+
+
+@pytest.fixture(scope="session")
+def binaries() -> dict[str, Path]:
+    return sim_binaries()
+
+
+@pytest.fixture(scope="session")
+def sim_class(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
+    """The class `pytest`, brought up by site.yml and torn down by teardown.yml."""
+    lab = LabClass("pytest", tmp_path_factory.mktemp("pytest-class"), port_base=16480)
+    lab.up()
+    yield lab
+    lab.down()
+
+
+@pytest.fixture(scope="session")
+def admin(sim_class: LabClass, binaries: dict[str, Path]) -> Kubectl:
+    return Kubectl(binaries["kubectl"], sim_class.admin_kubeconfig)
+
+
+@pytest.fixture
+def ns(admin: Kubectl) -> Iterator[Kubectl]:
+    """kubectl bound to a fresh namespace, deleted after the test."""
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    admin.run("create", "namespace", name)
+    yield admin.in_namespace(name)
+    admin.run("delete", "namespace", name, "--wait=false")

@@ -1,0 +1,71 @@
+"""Bad class settings fail fast, name the value, and change nothing."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from labclass import LabClass, PlaybookRun
+from procs import cluster_pids
+
+PORT_BASE = 16500
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> LabClass:
+    return LabClass("badinput", tmp_path, port_base=PORT_BASE)
+
+
+def assert_refused(lab: LabClass, run: PlaybookRun, *named: str) -> None:
+    assert run.failed
+    for text in named:
+        assert text in run.messages(), f"{text!r} not named in: {run.messages()}"
+    assert not lab.output_root.exists() or not any(lab.output_root.iterdir()), "something was created"
+    assert cluster_pids(lab.cluster_dir) == []
+
+
+def test_an_unknown_provider_is_refused(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", "lab_provider=minikub")
+    assert_refused(lab, run, '"minikub"', "sim")
+
+
+@pytest.mark.parametrize("class_id", ["Bad_Class", "-lead", "a" * 41])
+def test_a_class_id_that_is_no_dns_label_is_refused(lab: LabClass, class_id: str) -> None:
+    run = lab.playbook("site.yml", "-e", f"lab_class={class_id}")
+    assert_refused(lab, run, f'"{class_id}"', "DNS-1123")
+
+
+def test_a_non_numeric_node_count_is_refused(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", "sim_node_count=three")
+    assert_refused(lab, run, "sim_node_count")
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """Another program listening on the class's controller-manager port."""
+    port = PORT_BASE + 3
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        yield port
+
+
+def test_a_port_already_taken_is_refused_naming_it(lab: LabClass, taken_port: int) -> None:
+    run = lab.playbook("site.yml")
+    assert_refused(lab, run, f"Port {taken_port}", "already taken", "sim_port_base")
+
+
+def test_without_go_and_without_binaries_it_says_what_to_install(lab: LabClass, tmp_path: Path) -> None:
+    empty_cache = tmp_path / "empty-cache"
+    run = lab.playbook(
+        "site.yml",
+        "-e",
+        f"sim_cache_dir={empty_cache}",
+        env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+    )
+    assert_refused(lab, run, "no `go` is on PATH", "install Go")
+    assert not empty_cache.exists() or not any(empty_cache.glob("kubernetes-*"))
