@@ -43,6 +43,16 @@ class PlaybookRun:
                         lines += [str(o["msg"]) for o in outcomes if "msg" in o]
         return "\n".join(lines) + self.stderr
 
+    def results(self, task: str) -> list[dict[str, Any]]:
+        """The per-host results of the task named ``task``, role prefix aside (loop items flattened)."""
+        found = []
+        for play in self.report.get("plays", []):
+            for entry in play["tasks"]:
+                if entry["task"]["name"].split(" : ", 1)[-1] == task:
+                    for result in entry["hosts"].values():
+                        found += result.get("results", [result])
+        return found
+
     def changed_tasks(self) -> list[str]:
         return [
             task["task"]["name"]
@@ -83,6 +93,10 @@ class LabClass:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.write_inventory()
+
+    def write_inventory(self) -> None:
+        """(Re)write the inventory from the current students and options."""
         inventory = {
             "all": {
                 "vars": {
@@ -95,7 +109,7 @@ class LabClass:
                     "ansible_python_interpreter": "{{ ansible_playbook_python }}",
                     **self.options,
                 },
-                "children": {"students": {"hosts": {s: None for s in self.students}}},
+                "children": {"students": {"hosts": {s: None for s in self.students} or None}},
             }
         }
         self.inventory.parent.mkdir(parents=True, exist_ok=True)
@@ -133,12 +147,15 @@ class LabClass:
         report = json_report(proc.stdout)
         return PlaybookRun(proc.returncode, report, proc.stderr + ("" if report else proc.stdout))
 
-    def up(self) -> PlaybookRun:
-        run = self.playbook("site.yml")
+    def student_dir(self, student: str) -> Path:
+        return self.output_dir / student
+
+    def up(self, *args: str) -> PlaybookRun:
+        run = self.playbook("site.yml", *args)
         assert not run.failed, run.messages()
         return run
 
-    def down(self) -> PlaybookRun:
-        run = self.playbook("teardown.yml")
+    def down(self, *args: str) -> PlaybookRun:
+        run = self.playbook("teardown.yml", *args)
         assert not run.failed, run.messages()
         return run

@@ -69,3 +69,61 @@ def test_without_go_and_without_binaries_it_says_what_to_install(lab: LabClass, 
     )
     assert_refused(lab, run, "no `go` is on PATH", "install Go")
     assert not empty_cache.exists() or not any(empty_cache.glob("kubernetes-*"))
+
+
+def test_a_student_listed_twice_is_refused(lab: LabClass) -> None:
+    text = lab.inventory.read_text().replace("bob: null", "bob: null\n        alice: null")
+    assert text.count("alice: null") == 2
+    lab.inventory.write_text(text)
+    run = lab.playbook("site.yml")
+    assert_refused(lab, run, "duplicate", "alice")
+
+
+@pytest.mark.parametrize(
+    ("student", "named"),
+    [
+        ("Bob_1", ['"Bob_1"', "DNS-1123"]),
+        ("kube-system", ['"kube-system"', "reserved"]),
+        ("kubernetes-dashboard", ['"kubernetes-dashboard"', "reserved"]),
+    ],
+)
+def test_a_student_name_that_cannot_be_a_namespace_is_refused(lab: LabClass, student: str, named: list[str]) -> None:
+    lab.students = ("alice", student)
+    lab.write_inventory()
+    assert_refused(lab, lab.playbook("site.yml"), *named)
+
+
+def test_an_empty_class_is_refused(lab: LabClass) -> None:
+    lab.students = ()
+    lab.write_inventory()
+    assert_refused(lab, lab.playbook("site.yml"), "has no students")
+
+
+def test_an_unknown_option_is_refused(lab: LabClass) -> None:
+    lab.options = {"student_qouta_pods": 10}
+    lab.write_inventory()
+    assert_refused(lab, lab.playbook("site.yml"), "student_qouta_pods", "Unknown option")
+
+
+def test_an_unknown_option_of_one_student_is_refused(lab: LabClass) -> None:
+    host_vars = lab.inventory.parent / "host_vars"
+    host_vars.mkdir()
+    (host_vars / "bob.yml").write_text("student_emial: bob@example.org\n")
+    assert_refused(lab, lab.playbook("site.yml"), "student_emial")
+
+
+def test_a_non_numeric_quota_is_refused(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", "student_quota_pods=lots")
+    assert_refused(lab, run, "student_quota_pods", "lots")
+
+
+def test_a_quota_that_is_no_quantity_is_refused(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", "student_quota_requests_memory=plenty")
+    assert_refused(lab, run, "student_quota_requests_memory", '"plenty"')
+
+
+def test_two_students_in_one_nodeport_slot_are_refused(lab: LabClass) -> None:
+    host_vars = lab.inventory.parent / "host_vars"
+    host_vars.mkdir()
+    (host_vars / "carol.yml").write_text("student_slot: 0\n")
+    assert_refused(lab, lab.playbook("site.yml"), "alice and carol", "same slot")

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 testinfra_hosts = ["local://"]
 
 PORT_BASE = 16460
-OUTPUT = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"]) / "output" / "molecule"
+PROJECT = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
+OUTPUT = PROJECT / "output" / "molecule"
 KUBECONFIG = OUTPUT / "admin.kubeconfig"
 COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"]
 
 
+def cached_kubectl() -> str:
+    """The kubectl the sim provider built (the machine may have none)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kubelab" / "sim"
+    plan = subprocess.run(
+        [sys.executable, str(PROJECT / "roles/sim/files/sim_build.py"), "--plan", str(cache)],
+        capture_output=True, text=True, check=True,
+    )
+    kubectl: str = json.loads(plan.stdout)["binaries"]["kubectl"]
+    return kubectl
+
+
+KUBECTL = cached_kubectl()
+
+
 def kubectl_json(host: Any, *args: str) -> dict[str, Any]:
-    kubectl = OUTPUT / ".sim/kwok/clusters/kubelab-molecule/bin/kubectl"
-    binary = kubectl if kubectl.exists() else "kubectl"
-    out = host.check_output(f"{binary} --kubeconfig {KUBECONFIG} get {' '.join(args)} -o json")
+    out = host.check_output(f"{KUBECTL} --kubeconfig {KUBECONFIG} get {' '.join(args)} -o json")
     result: dict[str, Any] = json.loads(out)
     return result
 
@@ -62,3 +77,19 @@ def test_every_stage_is_explicit(host: Any) -> None:
         "pod-complete",
         "pod-delete",
     }
+
+
+def test_every_student_has_private_access_files(host: Any) -> None:
+    for student in ("alice", "bob", "carol"):
+        folder = host.file(str(OUTPUT / student))
+        assert folder.is_directory and folder.mode == 0o700
+        for name in ("kubeconfig", "user-info.yaml"):
+            assert host.file(str(OUTPUT / student / name)).mode == 0o600
+
+
+def test_a_student_sees_only_their_own_namespace(host: Any) -> None:
+    alice = f"{KUBECTL} --kubeconfig {OUTPUT / 'alice' / 'kubeconfig'}"
+    assert host.check_output(f"{alice} auth can-i create deployments") == "yes"
+    assert host.run(f"{alice} auth can-i list pods -n bob").stdout.strip() == "no"
+    denied = host.run(f"{alice} get secrets -n bob")
+    assert denied.rc != 0 and "Forbidden" in denied.stderr
