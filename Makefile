@@ -28,9 +28,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-lab: venv binaries ## Build the sim class (inventories/sim): cluster, students, workloads
+lab: venv binaries ## Stand up the class of CLASS (default sim): cluster and students
 	$(BIN)/ansible-playbook site.yml -i $(INVENTORY)
-	@echo "Admin kubeconfig: output/$(CLASS)/admin.kubeconfig"
+	@echo "Kubeconfigs: output/$(CLASS)/<student>/kubeconfig for each student, output/$(CLASS)/admin.kubeconfig for you."
 
 test: lint pytest molecule ## Lint, unit and cluster tests, molecule scenarios (what CI runs)
 
