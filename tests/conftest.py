@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kube import Kubectl, sim_binaries
-from labclass import LabClass
+from labclass import LabClass, standing
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +20,8 @@ def binaries() -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def sim_class(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
     """The class `pytest`, brought up by site.yml and torn down by teardown.yml."""
-    lab = LabClass("pytest", tmp_path_factory.mktemp("pytest-class"), port_base=16480)
-    lab.up()
-    yield lab
-    lab.down()
+    with standing(LabClass("pytest", tmp_path_factory.mktemp("pytest-class"), port_base=16480)) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="session")

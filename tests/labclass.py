@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,3 +161,13 @@ class LabClass:
         run = self.playbook("teardown.yml", *args)
         assert not run.failed, run.messages()
         return run
+
+
+@contextmanager
+def standing(lab: LabClass) -> Iterator[LabClass]:
+    """The class brought up for a while, then torn down whatever the tests did to it."""
+    lab.up()
+    try:
+        yield lab
+    finally:
+        lab.playbook("teardown.yml")

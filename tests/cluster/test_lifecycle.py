@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kube import Kubectl, eventually
-from labclass import LabClass
+from labclass import LabClass, standing
 from procs import cluster_pids, listening
 
 PORT_BASE = 16490
@@ -18,10 +18,8 @@ PORT_BASE = 16490
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
-    lab = LabClass("lifecycle", tmp_path_factory.mktemp("lifecycle"), port_base=PORT_BASE)
-    lab.up()
-    yield lab
-    lab.playbook("teardown.yml")
+    with standing(LabClass("lifecycle", tmp_path_factory.mktemp("lifecycle"), port_base=PORT_BASE)) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")

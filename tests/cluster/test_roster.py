@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kube import Kubectl
-from labclass import LabClass
+from labclass import LabClass, standing
 from procs import cluster_pids
 
 ACCESS_TASK = "Write every student's kubeconfig and user-info, renewing only expired tokens"
@@ -19,10 +19,8 @@ STUDENT_KINDS = "serviceaccounts,roles,rolebindings,resourcequotas,limitranges,n
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
-    lab = LabClass("roster", tmp_path_factory.mktemp("roster"), port_base=16510, students=("alice", "bob"))
-    lab.up()
-    yield lab
-    lab.playbook("teardown.yml")
+    with standing(LabClass("roster", tmp_path_factory.mktemp("roster"), port_base=16510, students=("alice", "bob"))) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")
