@@ -97,16 +97,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ansible.module_utils.basic import AnsibleModule
-
-try:
-    import yaml
-    from kubernetes import client
-    from kubernetes import config as kube_config
-
-    HAS_DEPS = True
-except ImportError:
-    HAS_DEPS = False
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
 
 KUBECONFIG = "kubeconfig"
 USER_INFO = "user-info.yaml"
@@ -164,13 +157,8 @@ class ClassAccess:
 
     def __init__(self, module: AnsibleModule) -> None:
         self.module = module
-        params = module.params
-        admin = yaml.safe_load(Path(params["admin_kubeconfig"]).read_text())
-        context = next(c for c in admin["contexts"] if c["name"] == admin["current-context"])["context"]
-        self.cluster = next(c for c in admin["clusters"] if c["name"] == context["cluster"])["cluster"]
-        api = kube_config.new_client_from_config(config_file=params["admin_kubeconfig"])
-        self.core = client.CoreV1Api(api)
-        self.auth = client.AuthenticationV1Api(api)
+        self.api = KubeApi(module.params["admin_kubeconfig"])
+        self.cluster = self.api.cluster
         self.now = datetime.datetime.now(tz=UTC)
 
     def still_good(self, token: str | None, namespace: str, account: str) -> datetime.datetime | None:
@@ -179,17 +167,26 @@ class ClassAccess:
         renew_seconds = self.module.params["renew_seconds"]
         if token is None or expires is None or (expires - self.now).total_seconds() < renew_seconds:
             return None
-        review = self.auth.create_token_review(client.V1TokenReview(spec=client.V1TokenReviewSpec(token=token)))
-        status = review.status
-        if not status.authenticated or status.user.username != f"system:serviceaccount:{namespace}:{account}":
+        review = self.api.post(
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": token}},
+        )
+        status = review.get("status", {})
+        user = status.get("user", {}).get("username")
+        if not status.get("authenticated") or user != f"system:serviceaccount:{namespace}:{account}":
             return None
         return expires
 
     def new_token(self, namespace: str, account: str) -> tuple[str, datetime.datetime]:
-        spec = client.V1TokenRequestSpec(audiences=[], expiration_seconds=self.module.params["token_seconds"])
-        request = client.AuthenticationV1TokenRequest(spec=spec)
-        status = self.core.create_namespaced_service_account_token(account, namespace, request).status
-        return status.token, status.expiration_timestamp
+        request = {
+            "apiVersion": "authentication.k8s.io/v1",
+            "kind": "TokenRequest",
+            "spec": {"expirationSeconds": self.module.params["token_seconds"]},
+        }
+        path = f"/api/v1/namespaces/{namespace}/serviceaccounts/{account}/token"
+        status = self.api.post(path, request)["status"]
+        expires = datetime.datetime.fromisoformat(status["expirationTimestamp"].replace("Z", "+00:00"))
+        return status["token"], expires
 
     def kubeconfig(self, student: dict[str, Any], token: str) -> str:
         name = f"{self.module.params['cluster_name']}-{student['name']}"
@@ -275,15 +272,13 @@ def main() -> None:
     if module.params["state"] == "absent":
         done = {s["name"]: remove(s, module.check_mode) for s in module.params["students"]}
     else:
-        if not HAS_DEPS:
-            module.fail_json(msg="student_access needs the kubernetes and PyYAML Python packages")
         if module.params["token_seconds"] < 600:
             module.fail_json(msg=f"token_seconds is {module.params['token_seconds']}; the API needs at least 600")
-        access = ClassAccess(module)
         try:
+            access = ClassAccess(module)
             done = {s["name"]: access.ensure(s) for s in module.params["students"]}
-        except client.ApiException as err:
-            module.fail_json(msg=f"the API refused a token request or review: {err.status} {err.reason}: {err.body}")
+        except (ApiError, ValueError, OSError) as err:
+            module.fail_json(msg=f"student access: {err}")
     module.exit_json(changed=any(r["changed"] for r in done.values()), students=done)
 
 
