@@ -107,6 +107,8 @@ class LabClass:
                     "lab_output_root": str(self.output_root),
                     "sim_port_base": self.port_base,
                     "sim_node_count": 2,
+                    "emailservice_username": "online-boutique-emailer",
+                    "emailservice_password": "39528$vdg7Jb",
                     "ansible_connection": "local",
                     "ansible_python_interpreter": "{{ ansible_playbook_python }}",
                     **self.options,

@@ -1,0 +1,170 @@
+#!/usr/bin/python
+"""Wait until every Deployment, StatefulSet, Job and Pod with a label is ready, in one run."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: k8s_wait
+short_description: Wait, once for a whole class, until its workloads are ready
+description:
+  - Lists the objects of the given kinds that carry O(label_selector), in every namespace, and polls until each
+    is ready - a Deployment rolled out (updated, available, no old replicas), a StatefulSet rolled out, a Job
+    complete, a Pod Ready (or Succeeded) - or O(timeout) passes; then fails naming what is not ready and why
+    (an ImagePullBackOff, a progress deadline).
+  - One list request per kind and poll, whatever the number of students, and no import of the kubernetes
+    package: it speaks REST itself.
+version_added: 0.1.0
+author: kubelab
+options:
+  kubeconfig:
+    description: Kubeconfig of the cluster (client certificates or a token).
+    type: path
+    required: true
+  label_selector:
+    description: Which objects, e.g. C(kubelab.io/class=sim).
+    type: str
+    required: true
+  kinds:
+    description: Kinds to wait for.
+    type: list
+    elements: str
+    choices: [Deployment, StatefulSet, Job, Pod]
+    default: [Deployment, Pod]
+  timeout:
+    description: Seconds to wait at most.
+    type: int
+    default: 180
+"""
+
+EXAMPLES = r"""
+- name: Wait for the class's workloads
+  kubelab.lab.k8s_wait:
+    kubeconfig: output/sim/admin.kubeconfig
+    label_selector: kubelab.io/class=sim
+"""
+
+RETURN = r"""
+ready:
+  description: How many objects of each kind are ready.
+  returned: always
+  type: dict
+  sample: {Deployment: 60, Pod: 30}
+seconds:
+  description: How long the wait took.
+  returned: always
+  type: float
+"""
+
+import time
+from typing import Any
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+
+PATHS = {
+    "Deployment": "/apis/apps/v1/deployments",
+    "StatefulSet": "/apis/apps/v1/statefulsets",
+    "Job": "/apis/batch/v1/jobs",
+    "Pod": "/api/v1/pods",
+}
+
+
+def condition(obj: dict[str, Any], kind: str) -> dict[str, Any]:
+    conditions = obj.get("status", {}).get("conditions") or []
+    return next((c for c in conditions if c.get("type") == kind), {})
+
+
+def deployment_problem(obj: dict[str, Any]) -> str | None:
+    spec, status = obj["spec"], obj.get("status", {})
+    want = spec.get("replicas", 1)
+    progressing = condition(obj, "Progressing")
+    if progressing.get("reason") == "ProgressDeadlineExceeded":
+        return f"stalled: {progressing.get('message', '')}"
+    if status.get("observedGeneration", 0) < obj["metadata"].get("generation", 0):
+        return "not yet seen by its controller"
+    counts = (status.get("updatedReplicas", 0), status.get("availableReplicas", 0), status.get("replicas", 0))
+    if counts != (want, want, want):
+        return f"updated/available/total {counts[0]}/{counts[1]}/{counts[2]} of {want}"
+    return None
+
+
+def statefulset_problem(obj: dict[str, Any]) -> str | None:
+    status, want = obj.get("status", {}), obj["spec"].get("replicas", 1)
+    if status.get("readyReplicas", 0) != want or status.get("updatedReplicas", 0) != want:
+        return f"ready {status.get('readyReplicas', 0)} of {want}"
+    return None
+
+
+def job_problem(obj: dict[str, Any]) -> str | None:
+    if condition(obj, "Complete").get("status") == "True":
+        return None
+    failed = condition(obj, "Failed")
+    return f"failed: {failed.get('message', '')}" if failed.get("status") == "True" else "not complete"
+
+
+def pod_problem(obj: dict[str, Any]) -> str | None:
+    status = obj.get("status", {})
+    if status.get("phase") == "Succeeded" or condition(obj, "Ready").get("status") == "True":
+        return None
+    waiting = [
+        c["state"]["waiting"].get("reason", "")
+        for c in status.get("containerStatuses") or []
+        if c.get("state", {}).get("waiting")
+    ]
+    return ", ".join(waiting) or f"phase {status.get('phase', 'unknown')}"
+
+
+PROBLEMS = {
+    "Deployment": deployment_problem,
+    "StatefulSet": statefulset_problem,
+    "Job": job_problem,
+    "Pod": pod_problem,
+}
+
+
+def unready(api: KubeApi, kinds: list[str], selector: str) -> tuple[dict[str, int], list[str]]:
+    ready: dict[str, int] = {}
+    waiting: list[str] = []
+    for kind in kinds:
+        ready[kind] = 0
+        for obj in api.get(PATHS[kind], labelSelector=selector).get("items", []):
+            meta = obj["metadata"]
+            problem = PROBLEMS[kind](obj)
+            if problem is None:
+                ready[kind] += 1
+            else:
+                waiting.append(f"{kind} {meta.get('namespace')}/{meta['name']}: {problem}")
+    return ready, waiting
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "kubeconfig": {"type": "path", "required": True},
+            "label_selector": {"type": "str", "required": True},
+            "kinds": {"type": "list", "elements": "str", "default": ["Deployment", "Pod"], "choices": list(PATHS)},
+            "timeout": {"type": "int", "default": 180},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    start = time.monotonic()
+    try:
+        api = KubeApi(params["kubeconfig"])
+        while True:
+            ready, waiting = unready(api, params["kinds"], params["label_selector"])
+            elapsed = time.monotonic() - start
+            if not waiting or elapsed > params["timeout"]:
+                break
+            time.sleep(0.5)
+    except (ApiError, ValueError, OSError) as err:
+        module.fail_json(msg=f"waiting: {err}")
+    if waiting:
+        shown = "; ".join(waiting[:10]) + (f"; and {len(waiting) - 10} more" if len(waiting) > 10 else "")
+        module.fail_json(msg=f"not ready after {params['timeout']} s: {shown}", ready=ready, seconds=elapsed)
+    module.exit_json(changed=False, ready=ready, seconds=round(elapsed, 2))
+
+
+if __name__ == "__main__":
+    main()
