@@ -23,6 +23,7 @@ class PlaybookRun:
 
     returncode: int
     report: dict[str, Any]
+    stdout: str
     stderr: str
 
     @property
@@ -43,7 +44,7 @@ class PlaybookRun:
                         # The json callback marks only the task failed, not its loop items.
                         outcomes = [result, *result.get("results", [])]
                         lines += [str(o["msg"]) for o in outcomes if "msg" in o]
-        return "\n".join(lines) + self.stderr
+        return "\n".join(lines) + self.stderr + ("" if self.report else self.stdout)
 
     def results(self, task: str) -> list[dict[str, Any]]:
         """The per-host results of the task named ``task``, role prefix aside (loop items flattened)."""
@@ -149,7 +150,7 @@ class LabClass:
             check=False,
         )
         report = json_report(proc.stdout)
-        return PlaybookRun(proc.returncode, report, proc.stderr + ("" if report else proc.stdout))
+        return PlaybookRun(proc.returncode, report, proc.stdout, proc.stderr)
 
     def student_dir(self, student: str) -> Path:
         return self.output_dir / student

@@ -16,6 +16,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class KubeApi:
         self,
         method: str,
         path: str,
-        body: dict[str, Any] | None = None,
+        body: Any = None,
         query: dict[str, str] | None = None,
         content_type: str = "application/json",
     ) -> dict[str, Any]:
@@ -102,6 +103,25 @@ class KubeApi:
             except ValueError:
                 message = ""
             raise ApiError(err.code, err.reason, message) from None
+
+    def watch(self, path: str, resource_version: str, seconds: int, **selectors: str) -> Iterator[dict[str, Any]]:
+        """The events of a collection from ``resource_version`` on, for at most ``seconds``."""
+        query = {"watch": "true", "resourceVersion": resource_version, "timeoutSeconds": str(seconds), **selectors}
+        url = self.server + path + "?" + urllib.parse.urlencode(query)
+        req = urllib.request.Request(url, headers=self._headers)
+        with urllib.request.urlopen(req, context=self._context, timeout=seconds + 10) as reply:
+            for line in reply:
+                if line.strip():
+                    event: dict[str, Any] = json.loads(line)
+                    yield event
+
+    def patch(self, path: str, body: Any, patch_type: str = "merge") -> dict[str, Any]:
+        kinds = {"merge": "application/merge-patch+json", "json": "application/json-patch+json"}
+        return self.request("PATCH", path, body, content_type=kinds[patch_type])
+
+    def delete(self, path: str) -> dict[str, Any]:
+        options = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Foreground"}
+        return self.request("DELETE", path, options)
 
     def get(self, path: str, **query: str) -> dict[str, Any]:
         return self.request("GET", path, query=query or None)

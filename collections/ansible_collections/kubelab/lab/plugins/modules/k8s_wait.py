@@ -57,69 +57,15 @@ seconds:
 """
 
 import time
-from typing import Any
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.readiness import PROBLEMS
 
 PATHS = {
     "Deployment": "/apis/apps/v1/deployments",
     "StatefulSet": "/apis/apps/v1/statefulsets",
     "Job": "/apis/batch/v1/jobs",
     "Pod": "/api/v1/pods",
-}
-
-
-def condition(obj: dict[str, Any], kind: str) -> dict[str, Any]:
-    conditions = obj.get("status", {}).get("conditions") or []
-    return next((c for c in conditions if c.get("type") == kind), {})
-
-
-def deployment_problem(obj: dict[str, Any]) -> str | None:
-    spec, status = obj["spec"], obj.get("status", {})
-    want = spec.get("replicas", 1)
-    progressing = condition(obj, "Progressing")
-    if progressing.get("reason") == "ProgressDeadlineExceeded":
-        return f"stalled: {progressing.get('message', '')}"
-    if status.get("observedGeneration", 0) < obj["metadata"].get("generation", 0):
-        return "not yet seen by its controller"
-    counts = (status.get("updatedReplicas", 0), status.get("availableReplicas", 0), status.get("replicas", 0))
-    if counts != (want, want, want):
-        return f"updated/available/total {counts[0]}/{counts[1]}/{counts[2]} of {want}"
-    return None
-
-
-def statefulset_problem(obj: dict[str, Any]) -> str | None:
-    status, want = obj.get("status", {}), obj["spec"].get("replicas", 1)
-    if status.get("readyReplicas", 0) != want or status.get("updatedReplicas", 0) != want:
-        return f"ready {status.get('readyReplicas', 0)} of {want}"
-    return None
-
-
-def job_problem(obj: dict[str, Any]) -> str | None:
-    if condition(obj, "Complete").get("status") == "True":
-        return None
-    failed = condition(obj, "Failed")
-    return f"failed: {failed.get('message', '')}" if failed.get("status") == "True" else "not complete"
-
-
-def pod_problem(obj: dict[str, Any]) -> str | None:
-    status = obj.get("status", {})
-    if status.get("phase") == "Succeeded" or condition(obj, "Ready").get("status") == "True":
-        return None
-    waiting = [
-        c["state"]["waiting"].get("reason", "")
-        for c in status.get("containerStatuses") or []
-        if c.get("state", {}).get("waiting")
-    ]
-    return ", ".join(waiting) or f"phase {status.get('phase', 'unknown')}"
-
-
-PROBLEMS = {
-    "Deployment": deployment_problem,
-    "StatefulSet": statefulset_problem,
-    "Job": job_problem,
-    "Pod": pod_problem,
 }
 
 
