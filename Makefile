@@ -18,6 +18,9 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.
 export UV_PYTHON_DOWNLOADS := never
+# Byte-compile on install: Ansible runs each module in a fresh interpreter that
+# writes no .pyc, so an uncompiled kubernetes package costs 1.3 s every call.
+export UV_COMPILE_BYTECODE := 1
 export UV_CACHE_DIR := $(CACHE_DIR)/uv-cache
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg

@@ -96,6 +96,15 @@ def test_tokens_due_for_renewal_are_renewed_and_reported(lab: LabClass) -> None:
     assert lab.up().changed == 0
 
 
+def test_the_whole_online_boutique_on_request(lab: LabClass, admin: Kubectl) -> None:
+    run = lab.up("-e", "online_boutique_full=true", "--limit", "alice")
+    assert run.changed > 0
+    shop = admin.in_namespace("alice").get("deployments")["items"]
+    ready = {d["metadata"]["name"] for d in shop if d["status"].get("availableReplicas") == 1}
+    assert {"frontend", "cartservice", "checkoutservice", "redis-cart", "loadgenerator"} <= ready
+    assert len(ready) == 12
+
+
 def test_teardown_limit_removes_exactly_that_student(lab: LabClass, admin: Kubectl) -> None:
     alice = fingerprint(lab, admin, "alice")
     lab.down("--limit", "bob")

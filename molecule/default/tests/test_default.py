@@ -93,3 +93,16 @@ def test_a_student_sees_only_their_own_namespace(host: Any) -> None:
     assert host.run(f"{alice} auth can-i list pods -n bob").stdout.strip() == "no"
     denied = host.run(f"{alice} get secrets -n bob")
     assert denied.rc != 0 and "Forbidden" in denied.stderr
+
+
+def test_the_drills_pass_live_for_every_student(host: Any) -> None:
+    inventory = PROJECT / "molecule/default/inventory"
+    run = host.run(
+        f"ANSIBLE_CONFIG={PROJECT / 'ansible.cfg'} {Path(sys.executable).parent / 'ansible-playbook'} "
+        f"-i {inventory} {PROJECT / 'playbooks/drills.yml'}"
+    )
+    assert run.rc == 0, run.stdout[-3000:]
+    for student in ("alice", "bob", "carol"):
+        for drill in ("replicaset", "rolling_update", "rollback", "services"):
+            assert f"{student} {drill} (" in run.stdout
+    assert "FAILED:" not in run.stdout
