@@ -12,8 +12,9 @@ UV_VERSION := 0.13.8
 UV_HOME := $(CACHE_DIR)/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
 
-# Debian packages the playbooks call (pkill/pgrep stop a half-started cluster).
-DEBIAN_PACKAGES := procps
+# Debian packages the playbooks call: pkill/pgrep stop a half-started
+# cluster, ss finds ports in use.
+DEBIAN_PACKAGES := procps iproute2
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.

@@ -61,7 +61,12 @@ def pod_problem(obj: dict[str, Any]) -> str | None:
     return ", ".join(waiting_reasons(obj)) or f"phase {status.get('phase', 'unknown')}"
 
 
+def node_problem(obj: dict[str, Any]) -> str | None:
+    return None if condition(obj, "Ready").get("status") == "True" else "not Ready"
+
+
 PROBLEMS: dict[str, Problem] = {
+    "Node": node_problem,
     "Deployment": deployment_problem,
     "StatefulSet": statefulset_problem,
     "Job": job_problem,

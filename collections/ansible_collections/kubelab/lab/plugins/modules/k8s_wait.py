@@ -1,5 +1,5 @@
 #!/usr/bin/python
-"""Wait until every Deployment, StatefulSet, Job and Pod with a label is ready, in one run."""
+"""Wait until every Node, Deployment, StatefulSet, Job and Pod with a label is ready, in one run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ module: k8s_wait
 short_description: Wait, once for a whole class, until its workloads are ready
 description:
   - Lists the objects of the given kinds that carry O(label_selector), in every namespace, and polls until each
-    is ready - a Deployment rolled out (updated, available, no old replicas), a StatefulSet rolled out, a Job
+    is ready - a Node Ready, a Deployment rolled out (updated, available, no old replicas), a StatefulSet rolled out, a Job
     complete, a Pod Ready (or Succeeded) - or O(timeout) passes; then fails naming what is not ready and why
     (an ImagePullBackOff, a progress deadline).
   - One list request per kind and poll, whatever the number of students, and no import of the kubernetes
@@ -29,7 +29,7 @@ options:
     description: Kinds to wait for.
     type: list
     elements: str
-    choices: [Deployment, StatefulSet, Job, Pod]
+    choices: [Node, Deployment, StatefulSet, Job, Pod]
     default: [Deployment, Pod]
   timeout:
     description: Seconds to wait at most.
@@ -62,6 +62,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, 
 from ansible_collections.kubelab.lab.plugins.module_utils.readiness import PROBLEMS
 
 PATHS = {
+    "Node": "/api/v1/nodes",
     "Deployment": "/apis/apps/v1/deployments",
     "StatefulSet": "/apis/apps/v1/statefulsets",
     "Job": "/apis/batch/v1/jobs",
