@@ -2,8 +2,8 @@
 
 The kubernetes Python package takes about 1.6 s to import, which every module
 run would pay; these modules make a handful of plain requests, so they speak
-REST themselves. Authentication: client certificates or a bearer token from
-the kubeconfig, as the admin kubeconfigs of kubelab's clusters have.
+REST themselves. Authentication: client certificates, a bearer token, or an
+exec credential plugin (as EKS and GKE kubeconfigs use) from the kubeconfig.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import ssl
+import subprocess
 import tempfile
 import urllib.error
 import urllib.parse
@@ -40,20 +41,78 @@ def _data(entry: dict[str, Any], key: str, base: Path) -> bytes | None:
     return None
 
 
-class KubeApi:
-    """The cluster of a kubeconfig's current context, as its user."""
+def _b64(pem: str | None) -> str | None:
+    return base64.b64encode(pem.encode()).decode() if pem else None
 
-    def __init__(self, kubeconfig: str | Path) -> None:
+
+def _named(entries: list[dict[str, Any]] | None, name: str, what: str, path: Path) -> dict[str, Any]:
+    found = next((e for e in entries or [] if e.get("name") == name), None)
+    if found is None:
+        raise ValueError(f"{path}: no {what} named {name!r}")
+    return found
+
+
+def exec_credential(spec: dict[str, Any]) -> dict[str, Any]:
+    """The status of the ExecCredential that a kubeconfig's exec plugin prints."""
+    env = dict(os.environ, **{e["name"]: e["value"] for e in spec.get("env") or []})
+    command = [str(spec["command"]), *map(str, spec.get("args") or [])]
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as err:
+        raise ValueError(f"the kubeconfig's credential plugin {command[0]} failed: {err}") from None
+    status: dict[str, Any] = json.loads(done.stdout).get("status") or {}
+    return status
+
+
+def resolve_context(kubeconfig: str | Path, context_name: str | None = None) -> dict[str, Any]:
+    """The context (the current one unless named), its cluster and user, file references read.
+
+    Returns a kubeconfig with just that context, self-contained: certificate
+    files referenced by path are embedded as data.
+    """
+    path = Path(kubeconfig)
+    config = yaml.safe_load(path.read_text()) or {}
+    name = context_name or config.get("current-context")
+    if not name:
+        raise ValueError(f"{path}: no context named and no current-context")
+    context = _named(config.get("contexts"), name, "context", path)["context"]
+    cluster = dict(_named(config.get("clusters"), context["cluster"], "cluster", path)["cluster"])
+    users = config.get("users") or []
+    user = dict(_named(users, context["user"], "user", path)["user"]) if context.get("user") else {}
+    for entry, keys in ((cluster, ["certificate-authority"]), (user, ["client-certificate", "client-key"])):
+        for key in keys:
+            if entry.get(key):
+                entry[f"{key}-data"] = base64.b64encode(_data(entry, key, path.parent) or b"").decode()
+                del entry[key]
+    if user.get("tokenFile"):
+        user["token"] = (path.parent / str(user.pop("tokenFile"))).read_text().strip()
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": context["cluster"], "cluster": cluster}],
+        "users": [{"name": context.get("user", ""), "user": user}],
+        "contexts": [{"name": name, "context": context}],
+        "current-context": name,
+    }
+
+
+class KubeApi:
+    """The cluster of a kubeconfig's context (the current one unless named), as its user."""
+
+    def __init__(self, kubeconfig: str | Path, context: str | None = None) -> None:
         path = Path(kubeconfig)
-        config = yaml.safe_load(path.read_text())
-        context = next(c for c in config["contexts"] if c["name"] == config["current-context"])["context"]
-        self.cluster: dict[str, Any] = next(c for c in config["clusters"] if c["name"] == context["cluster"])[
-            "cluster"
-        ]
-        users: list[dict[str, Any]] = config.get("users") or []
-        user: dict[str, Any] = next((u["user"] for u in users if u["name"] == context.get("user")), {})
-        if "exec" in user or "auth-provider" in user:
-            raise ValueError(f"{path}: only client certificates or a token are supported, not exec/auth-provider")
+        config = resolve_context(path, context)
+        self.cluster: dict[str, Any] = config["clusters"][0]["cluster"]
+        user: dict[str, Any] = config["users"][0]["user"]
+        if "auth-provider" in user:
+            raise ValueError(f"{path}: auth-provider is not supported; use an exec credential plugin")
+        if "exec" in user:
+            status = exec_credential(user["exec"])
+            user = {
+                "token": status.get("token"),
+                "client-certificate-data": _b64(status.get("clientCertificateData")),
+                "client-key-data": _b64(status.get("clientKeyData")),
+            }
         self.server = self.cluster["server"].rstrip("/")
         self._headers = {"Accept": "application/json"}
         if user.get("token"):
