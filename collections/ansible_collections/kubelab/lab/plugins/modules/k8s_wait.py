@@ -13,7 +13,7 @@ description:
     complete, a Pod Ready (or Succeeded) - or O(timeout) passes; then fails naming what is not ready and why
     (an ImagePullBackOff, a progress deadline).
   - One list request per kind and poll, whatever the number of students, and no import of the kubernetes
-    package: it speaks REST itself.
+    package; it speaks REST itself.
 version_added: 0.1.0
 author: kubelab
 options:
