@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,3 +128,19 @@ def test_two_students_in_one_nodeport_slot_are_refused(lab: LabClass) -> None:
     host_vars.mkdir()
     (host_vars / "carol.yml").write_text("student_slot: 0\n")
     assert_refused(lab, lab.playbook("site.yml"), "alice and carol", "same slot")
+
+
+def path_without(program: str, bindir: Path) -> str:
+    """This machine's PATH as one folder of links to every program on it but ``program``."""
+    bindir.mkdir()
+    for folder in map(Path, os.environ["PATH"].split(os.pathsep)):
+        for executable in sorted(folder.iterdir()) if folder.is_dir() else []:
+            link = bindir / executable.name
+            if executable.name != program and not link.exists():
+                link.symlink_to(executable)
+    return str(bindir)
+
+
+def test_minikube_without_docker_is_refused_naming_what_is_missing(lab: LabClass, tmp_path: Path) -> None:
+    run = lab.playbook("site.yml", "-e", "lab_provider=minikube", env={"PATH": path_without("docker", tmp_path / "bin")})
+    assert_refused(lab, run, "needs a running Docker engine", "there is no docker command")
