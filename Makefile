@@ -12,9 +12,10 @@ UV_VERSION := 0.13.8
 UV_HOME := $(CACHE_DIR)/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
 
-# Debian packages the playbooks call: pkill/pgrep stop a half-started
-# cluster, ss finds ports in use.
-DEBIAN_PACKAGES := procps iproute2
+# Debian packages the playbooks and tests call: pkill/pgrep stop a
+# half-started cluster, ss finds ports in use, ip makes the tests' network
+# namespaces, ssh reaches machines (sshd is the tests' SSH host).
+DEBIAN_PACKAGES := procps iproute2 openssh-client openssh-server
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.

@@ -1,0 +1,68 @@
+"""playbooks/machines.yml for real over SSH, against an offline test host in a network namespace."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from labclass import ROOT, VENV_BIN, PlaybookRun, json_report, playbook_env
+from sshhost import SshHost, ssh_host
+
+MACHINE = "kubelab-boot-alice"
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshHost]:
+    with ssh_host(tmp_path_factory.mktemp("sshhost")) as host:
+        yield host
+
+
+@pytest.fixture(scope="module")
+def inventory(host: SshHost, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The machine as the ec2 provider adds it: group lab_student_machines, reached with the class's key."""
+    machine = {
+        "ansible_host": host.address,
+        "ansible_user": host.user,
+        "ansible_ssh_private_key_file": str(host.private_key),
+        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+        "ansible_python_interpreter": "/usr/bin/python3",
+        "lab_student": "alice",
+    }
+    path = tmp_path_factory.mktemp("inventory") / "hosts.yml"
+    path.write_text(yaml.safe_dump({"all": {"children": {"lab_student_machines": {"hosts": {MACHINE: machine}}}}}))
+    return path
+
+
+def bootstrap(inventory: Path, *args: str) -> PlaybookRun:
+    proc = subprocess.run(
+        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "playbooks/machines.yml"), "-i", str(inventory), *args],
+        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
+    )
+    return PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+
+
+def installed(package: str) -> bool:
+    return subprocess.run(["dpkg", "-s", package], capture_output=True, check=False).returncode == 0
+
+
+def test_the_bootstrap_goes_over_ssh_as_far_as_the_package_install_offline(inventory: Path) -> None:
+    run = bootstrap(inventory)
+    assert run.failed
+    [reached] = run.results("Wait until the machine answers over SSH")
+    assert not reached.get("failed"), reached
+    [facts] = run.results("Read the machine's facts")
+    assert facts["ansible_facts"]["ansible_os_family"] == "Debian"
+    assert f"{MACHINE} could not install docker.io" in run.messages()
+
+
+@pytest.mark.skipif(installed("docker.io"), reason="docker.io is installed on this machine: nothing would change")
+def test_the_rest_of_the_bootstrap_runs_in_check_mode_and_changes_nothing(inventory: Path) -> None:
+    run = bootstrap(inventory, "--check")
+    assert not run.failed, run.messages()
+    [docker] = run.results("Install docker.io")
+    assert docker["changed"], "check mode says docker.io would be installed"
+    assert not installed("docker.io")
