@@ -13,11 +13,8 @@ description:
     M(kubernetes.core.k8s_info) pays the import of the kubernetes package first.
 version_added: 0.1.0
 author: kubelab
+extends_documentation_fragment: [kubelab.lab.kubeconfig]
 options:
-  kubeconfig:
-    description: Kubeconfig of the cluster (client certificates or a token).
-    type: path
-    required: true
   api_version:
     description: C(v1) or C(<group>/<version>), e.g. C(apps/v1).
     type: str

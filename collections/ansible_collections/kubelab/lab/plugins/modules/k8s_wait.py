@@ -16,11 +16,8 @@ description:
     package; it speaks REST itself.
 version_added: 0.1.0
 author: kubelab
+extends_documentation_fragment: [kubelab.lab.kubeconfig]
 options:
-  kubeconfig:
-    description: Kubeconfig of the cluster (client certificates or a token).
-    type: path
-    required: true
   label_selector:
     description: Which objects, e.g. C(kubelab.io/class=sim).
     type: str
