@@ -162,3 +162,11 @@ def test_a_minikube_download_that_fails_names_the_binary_version_and_place(tmp_p
     assert f"minikube v1.37.0 is not at {bin_dir}/minikube and could not be downloaded from {unreachable}" in run.messages()
     assert "Offline? Put minikube v1.37.0 there" in run.messages()
     assert list(bin_dir.iterdir()) == []
+
+
+def test_on_ec2_every_student_is_looked_for_on_a_cluster_of_their_own(lab: LabClass) -> None:
+    run = lab.playbook("playbooks/students.yml", "-e", "lab_provider=ec2")
+    assert run.failed
+    for student in lab.students:
+        assert f"{lab.output_dir}/{student}/cluster.kubeconfig" in run.messages()
+    assert "is not up" in run.messages()

@@ -71,7 +71,7 @@ def ingress(ec2: Any, name: str) -> set[tuple[int, int, str]]:
 
 def test_the_students_instances_are_open_to_the_allowed_networks_only(ec2: Any) -> None:
     allowed = CLASS["lab_allowed_cidrs"]
-    expected = {(low, high, cidr) for low, high in [(22, 22), (8443, 8443), (30000, 32767)] for cidr in allowed}
+    expected = {(low, high, cidr) for low, high in [(22, 22), (8443, 8443), (30000, 30099)] for cidr in allowed}
     assert ingress(ec2, "kubelab-molecule-ec2-students") == expected
 
 
