@@ -151,3 +151,16 @@ def test_bad_settings_fail_fast_naming_the_value(ec2: Any, override: dict[str, A
     assert named in run.messages(), run.messages()
     assert census(ec2, "refused") == 0
     assert not (ROOT / "output/refused").exists()
+
+
+def test_teardown_of_one_student_terminates_exactly_their_instance(ec2: Any) -> None:
+    proc = subprocess.run(
+        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "teardown.yml"), "-i", str(SCENARIO / "inventory"),
+         "--limit", "carol"],
+        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
+    )
+    run = PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    assert not run.failed, run.messages()
+    left = {tags(i)["Name"] for i in running_instances(ec2)}
+    assert left == {f"kubelab-molecule-ec2-{s}" for s in ["alice", "bob", "external"]}
+    assert len(ec2.describe_vpcs(Filters=TAG)["Vpcs"]) == 1
