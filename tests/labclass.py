@@ -85,6 +85,19 @@ def playbook_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def run_playbook(playbook: str, *args: str, env: dict[str, str] | None = None) -> PlaybookRun:
+    """Run a playbook of the repository (path relative to it) and read its json report."""
+    proc = subprocess.run(
+        [str(VENV_BIN / "ansible-playbook"), str(ROOT / playbook), *args],
+        capture_output=True,
+        text=True,
+        env=playbook_env(env),
+        cwd=ROOT,
+        check=False,
+    )
+    return PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+
+
 @dataclass
 class LabClass:
     """A class inventory written to a temporary folder, with its own ports and output."""
@@ -141,16 +154,7 @@ class LabClass:
         return self.output_dir / ".sim" / "kwok" / "clusters" / f"kubelab-{self.name}"
 
     def playbook(self, playbook: str, *args: str, env: dict[str, str] | None = None) -> PlaybookRun:
-        proc = subprocess.run(
-            [str(VENV_BIN / "ansible-playbook"), str(ROOT / playbook), "-i", str(self.inventory), *args],
-            capture_output=True,
-            text=True,
-            env=playbook_env(env),
-            cwd=ROOT,
-            check=False,
-        )
-        report = json_report(proc.stdout)
-        return PlaybookRun(proc.returncode, report, proc.stdout, proc.stderr)
+        return run_playbook(playbook, "-i", str(self.inventory), *args, env=env)
 
     def student_dir(self, student: str) -> Path:
         return self.output_dir / student

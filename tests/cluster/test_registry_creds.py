@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kube import Kubectl
-from labclass import ROOT, VENV_BIN, PlaybookRun, json_report, playbook_env
+from labclass import PlaybookRun, run_playbook
 
 PASSWORD = "hub-pass-7Qx!"
 CREDS = {"dpr": {"server": "https://index.docker.io/v1/", "user": "kubelab-class", "password": PASSWORD}}
@@ -20,12 +19,7 @@ CLOUDS = ("acr", "dpr", "ecr", "gcr")
 
 def configure(admin_kubeconfig: Path, *args: str) -> PlaybookRun:
     extra = {"lab_class": "pytest", "lab_admin_kubeconfig": str(admin_kubeconfig), "minikube_registry_creds": CREDS}
-    proc = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "tests/cluster/playbooks/registry_creds.yml"),
-         "-e", json.dumps(extra), *args],
-        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
-    )
-    return PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    return run_playbook("tests/cluster/playbooks/registry_creds.yml", "-e", json.dumps(extra), *args)
 
 
 @pytest.fixture(scope="module")

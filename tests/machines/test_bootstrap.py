@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from labclass import ROOT, VENV_BIN, PlaybookRun, json_report, playbook_env
+from labclass import PlaybookRun, run_playbook
 from sshhost import SshHost, ssh_host
 
 MACHINE = "kubelab-boot-alice"
@@ -39,11 +39,7 @@ def inventory(host: SshHost, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def bootstrap(inventory: Path, *args: str) -> PlaybookRun:
-    proc = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "playbooks/machines.yml"), "-i", str(inventory), *args],
-        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
-    )
-    return PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    return run_playbook("playbooks/machines.yml", "-i", str(inventory), *args)
 
 
 def installed(package: str) -> bool:

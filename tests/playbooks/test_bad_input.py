@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from labclass import ROOT, VENV_BIN, LabClass, PlaybookRun, json_report, playbook_env
+from labclass import LabClass, PlaybookRun, run_playbook
 from procs import cluster_pids
 
 PORT_BASE = 16500
@@ -153,11 +152,7 @@ def test_a_minikube_download_that_fails_names_the_binary_version_and_place(tmp_p
     bin_dir.mkdir()
     unreachable = "http://127.0.0.1:9/minikube-linux-amd64"  # the discard port: nothing answers
     extra = {"lab_class": "offline", "minikube_bin_dir": str(bin_dir), "minikube_url": unreachable}
-    proc = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "tests/playbooks/minikube_install.yml"), "-e", json.dumps(extra)],
-        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
-    )
-    run = PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    run = run_playbook("tests/playbooks/minikube_install.yml", "-e", json.dumps(extra))
     assert run.failed
     assert f"minikube v1.37.0 is not at {bin_dir}/minikube and could not be downloaded from {unreachable}" in run.messages()
     assert "Offline? Put minikube v1.37.0 there" in run.messages()

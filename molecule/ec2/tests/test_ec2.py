@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import boto3
 import pytest
 import yaml
 
-from labclass import ROOT, VENV_BIN, PlaybookRun, json_report, playbook_env
+from labclass import ROOT, PlaybookRun, run_playbook
 
 testinfra_hosts = ["local://"]
 
@@ -38,11 +37,7 @@ def tags(resource: dict[str, Any]) -> dict[str, str]:
 
 
 def site(*args: str) -> PlaybookRun:
-    proc = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "site.yml"), "-i", str(SCENARIO / "inventory"), *args],
-        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
-    )
-    return PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    return run_playbook("site.yml", "-i", str(SCENARIO / "inventory"), *args)
 
 
 def test_one_vpc_with_the_class_network(ec2: Any) -> None:
@@ -154,12 +149,7 @@ def test_bad_settings_fail_fast_naming_the_value(ec2: Any, override: dict[str, A
 
 
 def test_teardown_of_one_student_terminates_exactly_their_instance(ec2: Any) -> None:
-    proc = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "teardown.yml"), "-i", str(SCENARIO / "inventory"),
-         "--limit", "carol"],
-        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
-    )
-    run = PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    run = run_playbook("teardown.yml", "-i", str(SCENARIO / "inventory"), "--limit", "carol")
     assert not run.failed, run.messages()
     left = {tags(i)["Name"] for i in running_instances(ec2)}
     assert left == {f"kubelab-molecule-ec2-{s}" for s in ["alice", "bob", "external"]}

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from kube import Kubectl, sim_binaries
-from labclass import ROOT, VENV_BIN, json_report, playbook_env, PlaybookRun
+from labclass import ROOT, PlaybookRun, run_playbook
 
 testinfra_hosts = ["local://"]
 
@@ -22,11 +21,7 @@ def class_namespaces(lab_class: str) -> list[str]:
 
 
 def site(*args: str) -> PlaybookRun:
-    proc = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), str(ROOT / "site.yml"), "-i", str(INVENTORY), *args],
-        capture_output=True, text=True, env=playbook_env(), cwd=ROOT, check=False,
-    )
-    return PlaybookRun(proc.returncode, json_report(proc.stdout), proc.stdout, proc.stderr)
+    return run_playbook("site.yml", "-i", str(INVENTORY), *args)
 
 
 def test_every_student_has_a_namespace_on_the_foreign_cluster() -> None:
