@@ -101,9 +101,10 @@ class KubeApi:
 
     def __init__(self, kubeconfig: str | Path, context: str | None = None) -> None:
         path = Path(kubeconfig)
-        config = resolve_context(path, context)
-        self.cluster: dict[str, Any] = config["clusters"][0]["cluster"]
-        user: dict[str, Any] = config["users"][0]["user"]
+        # The context as resolve_context returns it: self-contained, what a copy of it should hold.
+        self.config = resolve_context(path, context)
+        self.cluster: dict[str, Any] = self.config["clusters"][0]["cluster"]
+        user: dict[str, Any] = self.config["users"][0]["user"]
         if "auth-provider" in user:
             raise ValueError(f"{path}: auth-provider is not supported; use an exec credential plugin")
         if "exec" in user:

@@ -67,7 +67,7 @@ from typing import Any
 
 import yaml
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, resolve_context
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
 
 REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
 
@@ -111,7 +111,6 @@ def main() -> None:
     params: dict[str, Any] = module.params
     source = f"{params['kubeconfig']} (context {params['context'] or 'current'})"
     try:
-        config = resolve_context(params["kubeconfig"], params["context"] or None)
         api = KubeApi(params["kubeconfig"], params["context"] or None)
         version = str(api.get("/version").get("gitVersion", ""))
         denied = [right for right in params["rights"] if not allowed(api, right)]
@@ -128,7 +127,7 @@ def main() -> None:
         )
     changed = False
     if params["dest"]:
-        content = yaml.safe_dump(config, sort_keys=False)
+        content = yaml.safe_dump(api.config, sort_keys=False)
         dest = Path(params["dest"])
         changed = not (dest.is_file() and dest.read_text() == content)
         if changed and not module.check_mode:
