@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from kube import sim_binaries
 
 testinfra_hosts = ["local://"]
 
@@ -18,18 +19,7 @@ KUBECONFIG = OUTPUT / "admin.kubeconfig"
 COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"]
 
 
-def cached_kubectl() -> str:
-    """The kubectl the sim provider built (the machine may have none)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kubelab" / "sim"
-    plan = subprocess.run(
-        [sys.executable, str(PROJECT / "roles/sim/files/sim_build.py"), "--plan", str(cache)],
-        capture_output=True, text=True, check=True,
-    )
-    kubectl: str = json.loads(plan.stdout)["binaries"]["kubectl"]
-    return kubectl
-
-
-KUBECTL = cached_kubectl()
+KUBECTL = sim_binaries()["kubectl"]
 
 
 def kubectl_json(host: Any, *args: str) -> dict[str, Any]:
