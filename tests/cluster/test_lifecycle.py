@@ -64,6 +64,27 @@ def test_a_rerun_puts_back_what_was_changed_and_sends_nothing_else(lab: LabClass
     assert lab.up().changed == 0
 
 
+def test_what_the_api_refuses_is_reported_and_a_rerun_recovers(lab: LabClass, kubectl: Kubectl) -> None:
+    service = ("-n", "bob", "service", "my-emailservice-external")
+    port = kubectl.get(*service)["spec"]["ports"][0]["nodePort"]
+    kubectl.run("-n", "bob", "delete", "service", "my-emailservice-external")
+    squatter = ("-n", "default", "service", "squatter")
+    kubectl.run("-n", "default", "create", "service", "nodeport", "squatter", "--tcp=80:80", f"--node-port={port}")
+    try:
+        run = lab.playbook("site.yml")
+        assert run.failed
+        assert "Applying failed" in run.messages()
+        assert "provided port is already allocated" in run.messages()
+    finally:
+        kubectl.run("delete", *squatter)
+    assert lab.up().changed > 0
+    assert kubectl.get(*service)["spec"]["ports"][0]["nodePort"] == port
+
+
+def test_the_cluster_has_cluster_ips_for_hundreds_of_students(kubectl: Kubectl) -> None:
+    assert kubectl.get("servicecidr", "kubernetes")["spec"]["cidrs"] == ["10.96.0.0/16"]
+
+
 def test_the_admin_kubeconfig_is_private(lab: LabClass) -> None:
     assert lab.admin_kubeconfig.stat().st_mode & 0o777 == 0o600
 
