@@ -71,6 +71,8 @@ def byo_class(workdir: Path, kubeconfig: Path, name: str = "byo", context: str =
         "existing_kubeconfig": str(kubeconfig),
         "existing_context": context,
         "student_namespace_prefix": f"{name}-",
+        # The session's sim class holds the NodePorts from 30100 on this cluster.
+        "student_nodeport_base": 31100,
     }
     return LabClass(name, workdir, port_base=0, students=STUDENTS, options=options)
 
