@@ -139,6 +139,19 @@ def test_a_kubeconfig_without_rights_fails_before_anything_changes(
     assert_refused_unchanged(run, denied, admin, str(student_kubeconfig), "may not create namespaces")
 
 
+def test_nodeports_another_class_holds_are_refused_before_any_namespace_is_made(
+    instructor_kubeconfig: Path, admin: Kubectl, sim_class: LabClass, tmp_path: Path
+) -> None:
+    clash = byo_class(tmp_path, instructor_kubeconfig, name="clash")
+    clash.options["student_nodeport_base"] = 30100  # the session class's blocks
+    clash.write_inventory()
+    run = clash.playbook("site.yml")
+    assert run.failed
+    assert "dave's NodePort 30100 is held by Service alice/my-emailservice-external" in run.messages()
+    assert "another student_nodeport_base" in run.messages()
+    assert class_namespaces(admin, "clash") == []
+
+
 def test_an_unreachable_cluster_fails_naming_the_kubeconfig_and_context(
     instructor_kubeconfig: Path, admin: Kubectl, tmp_path: Path
 ) -> None:
