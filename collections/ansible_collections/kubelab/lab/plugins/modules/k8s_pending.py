@@ -129,8 +129,8 @@ def pending(objects: list[dict[str, Any]], live: dict[Key, dict[str, Any]]) -> l
         if actual is None:
             kept.append(desired)
             continue
-        patch = apply_patch(actual, desired)[1]
-        if patch is not actual and merge_patched(actual, patch) != actual:
+        # apply_patch hands back the live object itself when there is nothing to patch: it merges to itself.
+        if merge_patched(actual, apply_patch(actual, desired)[1]) != actual:
             kept.append(desired)
     return kept
 
