@@ -12,10 +12,12 @@ UV_VERSION := 0.13.8
 UV_HOME := $(CACHE_DIR)/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
 
-# Debian packages the playbooks and tests call: pkill/pgrep stop a
-# half-started cluster, ss finds ports in use, ip makes the tests' network
-# namespaces, ssh reaches machines (sshd is the tests' SSH host).
-DEBIAN_PACKAGES := procps iproute2 openssh-client openssh-server
+# Debian packages the playbooks call: pkill/pgrep stop a half-started
+# cluster, ss finds ports in use, ssh reaches machines.
+DEBIAN_PACKAGES := procps iproute2 openssh-client
+# And what only the tests need: sshd is the tests' SSH host (in a network
+# namespace of their own). A server daemon, so `make lab` never installs it.
+TEST_DEBIAN_PACKAGES := openssh-server
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.
@@ -28,7 +30,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help lab test deps venv binaries lint pytest molecule teardown clean
+.PHONY: help lab test deps test-deps venv binaries lint pytest molecule teardown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,13 +41,21 @@ lab: venv binaries ## Stand up the class of CLASS (default sim): cluster and stu
 
 test: lint pytest molecule ## Lint, unit and cluster tests, molecule scenarios (what CI runs)
 
-deps: ## Debian packages kubelab needs (apt-get; only the missing ones)
-	@command -v dpkg >/dev/null || { echo "Not Debian: make sure $(DEBIAN_PACKAGES) are installed"; exit 0; }; \
-	missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# apt-get install of the missing ones among $(1).
+define apt_install
+	@command -v dpkg >/dev/null || { echo "Not Debian: make sure $(1) are installed"; exit 0; }; \
+	missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps: ## Debian packages kubelab needs (apt-get; only the missing ones)
+	$(call apt_install,$(DEBIAN_PACKAGES))
+
+test-deps: deps ## And the Debian packages only the tests need
+	$(call apt_install,$(TEST_DEBIAN_PACKAGES))
 
 venv: deps $(VENV)/.synced ## Python tools from uv.lock into .venv
 
@@ -65,10 +75,10 @@ lint: venv ## yamllint, ansible-lint (production profile), mypy
 	$(BIN)/ansible-lint
 	$(BIN)/mypy
 
-pytest: venv binaries ## pytest: unit, playbook and real sim cluster tests
+pytest: venv binaries test-deps ## pytest: unit, playbook and real sim cluster tests
 	$(BIN)/pytest
 
-molecule: venv binaries ## molecule scenarios; minikube only where a Docker engine runs
+molecule: venv binaries test-deps ## molecule scenarios; minikube only where a Docker engine runs
 	$(BIN)/molecule test --all --exclude minikube
 	@if engine=$$(docker version --format '{{.Server.Version}}' 2>&1); then \
 	  $(BIN)/molecule test --scenario-name minikube; \

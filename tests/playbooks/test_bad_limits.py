@@ -1,0 +1,68 @@
+"""Quotas and limits that contradict each other, or a node, fail before anything changes, naming both values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from labclass import LabClass, run_playbook
+from test_bad_input import assert_refused
+
+PORT_BASE = 16500
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> LabClass:
+    return LabClass("badlimits", tmp_path, port_base=PORT_BASE)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (
+            {"student_default_request_cpu": "1", "student_default_limit_cpu": "500m"},
+            "student_default_request_cpu (1) is more than student_default_limit_cpu (500m)",
+        ),
+        (
+            {"student_default_limit_memory": "8Gi"},
+            "student_default_limit_memory (8Gi) is more than student_quota_limits_memory (6Gi)",
+        ),
+        (
+            {"student_quota_requests_cpu": "6"},
+            "student_quota_requests_cpu (6) is more than student_quota_limits_cpu (4)",
+        ),
+        ({"student_quota_storage": "ten gigs"}, "student_quota_storage is \"ten gigs\", not a Kubernetes quantity"),
+        ({"student_external_cidrs": ["10.42.0.17/24"]}, '"10.42.0.17/24" is not a network'),
+        ({"student_pod_security_version": "1.37"}, "it must be v1.N (like v1.37) or latest"),
+    ],
+    ids=["request above limit", "limit above quota", "quota requests above limits", "storage", "cidr", "psa version"],
+)
+def test_contradicting_limits_are_refused_naming_both(lab: LabClass, options: dict[str, object], named: str) -> None:
+    run = lab.playbook("site.yml", "-e", json.dumps(options))
+    assert_refused(lab, run, named)
+
+
+def test_a_quota_bigger_than_a_node_is_refused() -> None:
+    node = {"cpu": "2", "memory": "4096Mi", "source": "minikube_cpus, minikube_memory_mb"}
+    run = run_playbook(
+        "tests/playbooks/capacity.yml",
+        "-e",
+        json.dumps({"student_node": node, "student_quota_requests_cpu": "8", "student_quota_requests_memory": "3Gi"}),
+    )
+    assert run.failed
+    assert "student_quota_requests_cpu is 8" in run.messages()
+    assert "a node has 2 CPUs and 4096Mi of memory (minikube_cpus, minikube_memory_mb)" in run.messages()
+
+
+def test_a_quota_that_fits_the_node_passes_and_an_unknown_node_is_not_checked() -> None:
+    node = {"cpu": "2", "memory": "4096Mi", "source": "minikube_cpus, minikube_memory_mb"}
+    fits = run_playbook("tests/playbooks/capacity.yml", "-e", json.dumps({"student_node": node}))
+    assert not fits.failed, fits.messages()
+    assert not run_playbook("tests/playbooks/capacity.yml", "-e", json.dumps({"student_node": {}})).failed
+
+
+def test_minikubes_dashboard_addon_is_refused(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", json.dumps({"lab_provider": "minikube", "minikube_addons": ["dashboard"]}))
+    assert_refused(lab, run, "minikube_addons lists dashboard", "cluster-admin", "--enable-skip-login")
