@@ -122,7 +122,7 @@ def attempts(classmate_pod_ip: str, classmate_service_ip: str) -> list[Attempt]:
             service("mitm", externalIPs=["203.0.113.7"]),
             "spec.externalIPs is not allowed",
         ),
-        Attempt("a load balancer", service("lb", type="LoadBalancer"), "services.loadbalancers=0"),
+        Attempt("a load balancer", service("lb", 30108, type="LoadBalancer"), "services.loadbalancers=0"),
         Attempt(
             "Endpoints to a classmate's pod",
             endpoints("to-bob", classmate_pod_ip),
@@ -136,12 +136,18 @@ def attempts(classmate_pod_ip: str, classmate_service_ip: str) -> list[Attempt]:
         Attempt(
             "an EndpointSlice to the cloud's metadata service",
             endpoint_slice("metadata", "169.254.169.254"),
-            "address 169.254.169.254 is inside the cluster or a private network",
+            # The API's own validation refuses link-local and loopback EndpointSlice addresses (the policy too).
+            "may not be in the link-local range",
         ),
         Attempt(
             "an EndpointSlice to the node's loopback",
             endpoint_slice("loopback", "127.0.0.1"),
-            "address 127.0.0.1 is inside the cluster or a private network",
+            "may not be in the loopback range",
+        ),
+        Attempt(
+            "Endpoints to a node's private address",
+            endpoints("to-node", "192.168.49.2"),
+            "address 192.168.49.2 is inside the cluster or a private network",
         ),
         Attempt(
             "a volume bigger than her storage quota",
