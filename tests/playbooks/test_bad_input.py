@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -165,3 +166,53 @@ def test_on_ec2_every_student_is_looked_for_on_a_cluster_of_their_own(lab: LabCl
     for student in lab.students:
         assert f"{lab.output_dir}/{student}/cluster.kubeconfig" in run.messages()
     assert "is not up" in run.messages()
+
+
+def ec2_class(lab: LabClass, **settings: Any) -> PlaybookRun:
+    """site.yml of the class on ec2, against an endpoint where nothing answers: the validation's
+    network checks run for real and, if they pass, the credentials check after them fails."""
+    aws = {"lab_provider": "ec2", "ec2_region": "eu-west-1", "ec2_endpoint_url": "http://127.0.0.1:9",
+           "ec2_access_key": "AKIDEXAMPLE", "ec2_secret_key": "not-a-secret"}
+    return lab.playbook("site.yml", "-e", json.dumps(aws | settings))
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        (
+            {"lab_allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]},
+            ['["0.0.0.0/1", "128.0.0.0/1"]', "cover 4,294,967,296 addresses"],
+        ),
+        # One address past the default limit (2^-15 of IPv4: 131,072 addresses).
+        (
+            {"lab_allowed_cidrs": ["198.18.0.0/15", "203.0.113.7/32"]},
+            ["cover 131,073 addresses", "more than the 131,072"],
+        ),
+        (
+            {"lab_allowed_cidrs": ["10.0.0.0/8"], "ec2_max_allowed_share": 0.001},
+            ["cover 16,777,216 addresses", "more than the 4,294,967"],
+        ),
+    ],
+)
+def test_ec2_networks_that_cover_more_than_the_allowed_share_are_refused(
+    lab: LabClass, settings: dict[str, Any], named: list[str]
+) -> None:
+    assert_refused(lab, ec2_class(lab, **settings), *named, "ec2_max_allowed_share", "ec2_allow_anywhere: true")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # Exactly the limit once the overlap is counted once (summed, it would be twice the limit).
+        {"lab_allowed_cidrs": ["198.18.0.0/15", "198.18.0.0/16", "198.19.0.0/16"]},
+        {"lab_allowed_cidrs": ["10.0.0.0/8"], "ec2_max_allowed_share": 0.004},
+        {"lab_allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"], "ec2_allow_anywhere": True},
+    ],
+)
+def test_ec2_networks_within_the_allowed_share_pass_the_check(lab: LabClass, settings: dict[str, Any]) -> None:
+    assert_refused(lab, ec2_class(lab, **settings), "AWS refused the credentials")
+
+
+def test_an_ec2_share_that_is_no_share_is_refused(lab: LabClass) -> None:
+    run = ec2_class(lab, lab_allowed_cidrs=["203.0.113.0/24"], ec2_max_allowed_share=2)
+    assert_refused(lab, run, "ec2_max_allowed_share is 2")

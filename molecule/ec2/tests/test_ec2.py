@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -111,10 +114,92 @@ def test_the_instances_use_the_image_found_by_name(ec2: Any) -> None:
     assert {i["ImageId"] for i in running_instances(ec2)} == {image["ImageId"]}
 
 
-def test_the_external_host_serves_the_web_page(ec2: Any) -> None:
+def test_every_instance_takes_imdsv2_only_within_one_hop(ec2: Any) -> None:
+    options = {tags(i)["Name"]: i["MetadataOptions"] for i in running_instances(ec2)}
+    assert len(options) == len(STUDENTS) + 1
+    assert {(o["HttpTokens"], o["HttpPutResponseHopLimit"]) for o in options.values()} == {("required", 1)}, options
+
+
+def root_volumes(ec2: Any, instances: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Name of each instance -> its root volume."""
+    ids = {
+        tags(i)["Name"]: m["Ebs"]["VolumeId"]
+        for i in instances
+        for m in i["BlockDeviceMappings"]
+        if m["DeviceName"] == i["RootDeviceName"]
+    }
+    volumes = {v["VolumeId"]: v for v in ec2.describe_volumes(VolumeIds=list(ids.values()))["Volumes"]}
+    return {name: volumes[volume] for name, volume in ids.items()}
+
+
+def test_every_root_volume_is_encrypted(ec2: Any) -> None:
+    volumes = root_volumes(ec2, running_instances(ec2))
+    assert len(volumes) == len(STUDENTS) + 1
+    assert {name: v["Encrypted"] for name, v in volumes.items()} == dict.fromkeys(volumes, True)
+
+
+def external_user_data(ec2: Any) -> str:
     [external] = [i for i in running_instances(ec2) if tags(i)["kubelab.io/machine"] == "external"]
     user_data = ec2.describe_instance_attribute(InstanceId=external["InstanceId"], Attribute="userData")
-    assert "http.server 80" in base64.b64decode(user_data["UserData"]["Value"]).decode()
+    return base64.b64decode(user_data["UserData"]["Value"]).decode()
+
+
+def test_the_external_host_serves_the_web_page(ec2: Any) -> None:
+    assert "http.server 80" in external_user_data(ec2)
+
+
+@pytest.fixture(scope="module")
+def web_unit(ec2: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The external host's systemd unit, as its user data writes it."""
+    script = external_user_data(ec2)
+    match = re.search(r"^cat > /etc/systemd/system/(\S+) <<'UNIT'\n(.*?)^UNIT$", script, re.MULTILINE | re.DOTALL)
+    assert match, script
+    unit = tmp_path_factory.mktemp("unit") / match[1]
+    unit.write_text(match[2])
+    return unit
+
+
+def systemd_analyze(*args: str) -> subprocess.CompletedProcess[str]:
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("systemd-analyze is not installed (Debian package systemd)")
+    return subprocess.run(["systemd-analyze", *args], capture_output=True, text=True, check=False)
+
+
+def test_the_external_web_server_runs_as_a_system_user_of_its_own(ec2: Any, web_unit: Path) -> None:
+    [user] = re.findall(r"^User=(.+)$", web_unit.read_text(), re.MULTILINE)
+    assert user not in ("root", "0")
+    # The user is made a system user (no login, no home), by name, before the unit starts.
+    assert re.search(rf"useradd --system [^;&|]*\b{re.escape(user)}\n", external_user_data(ec2))
+
+
+def test_systemd_accepts_the_external_web_server_unit(web_unit: Path) -> None:
+    verify = systemd_analyze("verify", "--man=no", str(web_unit))
+    assert verify.returncode == 0 and not verify.stderr, verify.stderr
+
+
+@pytest.fixture(scope="module")
+def web_unit_checks(web_unit: Path) -> dict[str, bool]:
+    """systemd's own security review of the unit, offline: check -> whether the unit does it."""
+    report = systemd_analyze("security", "--offline=true", "--json=short", str(web_unit))
+    assert report.returncode == 0, report.stderr
+    return {check["json_field"]: check["set"] for check in json.loads(report.stdout)}
+
+
+def test_systemd_finds_the_external_web_server_a_non_root_user_that_may_only_bind_low_ports(
+    web_unit_checks: dict[str, bool],
+) -> None:
+    assert web_unit_checks["UserOrDynamicUser"] and web_unit_checks["NoNewPrivileges"]
+    # The one capability left is the bind of low ports (systemd 252 ends that check's name with a stray ")").
+    kept = [name for name, done in web_unit_checks.items() if name.startswith("CapabilityBoundingSet_") and not done]
+    assert len(kept) == 1 and kept[0].startswith("CapabilityBoundingSet_CAP_NET_BIND_SERVICE"), kept
+
+
+def test_systemd_finds_the_external_web_server_sandboxed(web_unit_checks: dict[str, bool]) -> None:
+    sandbox = [
+        "ProtectSystem", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
+        "ProtectKernelModules", "ProtectControlGroups", "RestrictSUIDSGID", "SystemCallFilter_privileged",
+    ]
+    assert [name for name in sandbox if not web_unit_checks[name]] == []
 
 
 def census(ec2: Any, lab_class: str) -> int:
@@ -137,7 +222,12 @@ def census(ec2: Any, lab_class: str) -> int:
         ({"ec2_secret_key": "not-the-secret"}, "AWS refused the credentials (access key AKIA"),
         ({"ec2_region": "eu-middle-9"}, 'ec2_region is "eu-middle-9"'),
         ({"lab_allowed_cidrs": ["198.51.100.0/33"]}, '"198.51.100.0/33" is not a network'),
-        ({"lab_allowed_cidrs": ["0.0.0.0/0"]}, "needs ec2_allow_anywhere"),
+        ({"lab_allowed_cidrs": ["0.0.0.0/0"]}, "set ec2_allow_anywhere: true"),
+        (
+            {"lab_allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]},
+            'lab_allowed_cidrs ["0.0.0.0/1", "128.0.0.0/1"] cover 4,294,967,296 addresses (100% of IPv4), '
+            "more than the 131,072",
+        ),
     ],
 )
 def test_bad_settings_fail_fast_naming_the_value(ec2: Any, override: dict[str, Any], named: str) -> None:
@@ -146,6 +236,67 @@ def test_bad_settings_fail_fast_naming_the_value(ec2: Any, override: dict[str, A
     assert named in run.messages(), run.messages()
     assert census(ec2, "refused") == 0
     assert not (ROOT / "output/refused").exists()
+
+
+def test_ec2_allow_anywhere_lets_the_internet_connect(ec2: Any) -> None:
+    # An image that does not exist stops the run at the check after the networks', before anything is made.
+    settings = {"lab_allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"], "ec2_allow_anywhere": True,
+                "ec2_ami_name": "kubelab-no-such-image-*"}
+    run = site("-e", json.dumps({"lab_class": "refused", **settings}))
+    assert run.failed
+    assert "No x86_64 image named kubelab-no-such-image-*" in run.messages(), run.messages()
+    assert census(ec2, "refused") == 0
+
+
+def instance_named(ec2: Any, student: str) -> dict[str, Any]:
+    [instance] = [i for i in running_instances(ec2) if tags(i)["Name"] == f"kubelab-molecule-ec2-{student}"]
+    return instance
+
+
+@pytest.fixture(scope="module")
+def drifted(ec2: Any) -> PlaybookRun:
+    """The converge after alice's metadata options were loosened and carol's instance was replaced by one
+    launched as kubelab did before it hardened them (IMDSv1, two hops, unencrypted root volume)."""
+    alice = instance_named(ec2, "alice")
+    loose = {"HttpTokens": "optional", "HttpPutResponseHopLimit": 2}
+    # Every option named: AWS keeps those a call leaves out, moto forgets them.
+    kept = {"HttpEndpoint": "enabled", "HttpProtocolIpv6": "disabled", "InstanceMetadataTags": "disabled"}
+    ec2.modify_instance_metadata_options(InstanceId=alice["InstanceId"], **loose, **kept)
+    carol = instance_named(ec2, "carol")
+    [image] = ec2.describe_images(ImageIds=[carol["ImageId"]])["Images"]
+    # As AWS makes a root volume: from the image's snapshot (moto leaves SnapshotId out unless it is named).
+    [snapshot] = [
+        m["Ebs"]["SnapshotId"] for m in image["BlockDeviceMappings"] if m["DeviceName"] == carol["RootDeviceName"]
+    ]
+    ec2.terminate_instances(InstanceIds=[carol["InstanceId"]])
+    ec2.run_instances(
+        ImageId=carol["ImageId"], InstanceType=carol["InstanceType"], KeyName=carol["KeyName"], MinCount=1, MaxCount=1,
+        SubnetId=carol["SubnetId"], SecurityGroupIds=[g["GroupId"] for g in carol["SecurityGroups"]],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": carol["Tags"]}],
+        MetadataOptions=loose,
+        BlockDeviceMappings=[
+            {
+                "DeviceName": carol["RootDeviceName"],
+                "Ebs": {"SnapshotId": snapshot, "VolumeSize": 30, "Encrypted": False},
+            }
+        ],
+    )
+    return run_playbook("molecule/ec2/converge.yml", "-i", str(SCENARIO / "inventory"))
+
+
+def test_metadata_options_that_differ_are_put_back(ec2: Any, drifted: PlaybookRun) -> None:
+    launched = drifted.results("Launch an instance per student and the external host")
+    changed = {r["item"]["name"] for r in launched if r["changed"]}
+    assert changed == {"kubelab-molecule-ec2-alice", "kubelab-molecule-ec2-carol"}
+    for student in ["alice", "carol"]:
+        options = instance_named(ec2, student)["MetadataOptions"]
+        assert (options["HttpTokens"], options["HttpPutResponseHopLimit"]) == ("required", 1), (student, options)
+
+
+def test_an_unencrypted_root_volume_is_named_with_its_instance(ec2: Any, drifted: PlaybookRun) -> None:
+    [plain] = root_volumes(ec2, [instance_named(ec2, "carol")]).values()
+    assert drifted.failed
+    assert f"Unencrypted volumes {plain['VolumeId']} on kubelab-molecule-ec2-carol:" in drifted.messages()
 
 
 def test_teardown_of_one_student_terminates_exactly_their_instance(ec2: Any) -> None:
