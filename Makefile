@@ -16,8 +16,9 @@ UV := $(UV_HOME)/bin/uv
 # cluster, ss finds ports in use, ssh reaches machines.
 DEBIAN_PACKAGES := procps iproute2 openssh-client
 # And what only the tests need: sshd is the tests' SSH host (in a network
-# namespace of their own). A server daemon, so `make lab` never installs it.
-TEST_DEBIAN_PACKAGES := openssh-server
+# namespace of their own; a server daemon, so `make lab` never installs it),
+# systemd-analyze checks the EC2 external host's service unit.
+TEST_DEBIAN_PACKAGES := openssh-server systemd
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.

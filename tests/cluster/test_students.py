@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -118,9 +119,29 @@ def test_each_namespace_is_labelled_limited_and_isolated(admin: Kubectl, alice: 
         return int(used.get("pods", "0")) > 0
 
     eventually(quota_counts_pods, 20, "the quota to count alice's pods")
+    assert quota["spec"]["hard"]["services.loadbalancers"] == "0"
+    assert {"secrets", "configmaps", "count/jobs.batch", "persistentvolumeclaims", "requests.storage"} <= set(
+        quota["spec"]["hard"]
+    )
+
+
+def test_the_network_policy_isolates_both_ways(admin: Kubectl) -> None:
     policy = admin.in_namespace("alice").get("networkpolicy", "isolate-student")["spec"]
+    assert policy["policyTypes"] == ["Ingress", "Egress"]
     sources = policy["ingress"][0]["from"]
-    assert {"podSelector": {}} in sources
-    assert sources[1]["namespaceSelector"]["matchExpressions"] == [
-        {"key": "kubelab.io/student", "operator": "DoesNotExist"}
-    ]
+    assert sources[0] == {"podSelector": {}}
+    names = sources[1]["namespaceSelector"]["matchExpressions"][0]
+    assert names["key"] == "kubernetes.io/metadata.name" and "kube-system" in names["values"]
+    assert not any(student in names["values"] for student in ("alice", "bob", "carol"))
+    destinations = [rule["to"][0] for rule in policy["egress"]]
+    assert destinations[0] == {"podSelector": {}}
+    assert destinations[1]["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
+    internet = destinations[-1]["ipBlock"]
+    assert internet["cidr"] == "0.0.0.0/0"
+    assert {"10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"} <= set(internet["except"])
+    excluded = [ipaddress.ip_network(cidr) for cidr in internet["except"]]
+    bob = admin.in_namespace("bob")
+    classmates = [p["status"]["podIP"] for p in bob.get("pods")["items"] if p["status"].get("podIP")]
+    classmates.append(bob.get("service", "my-emailservice")["spec"]["clusterIP"])
+    for address in [*classmates, "169.254.169.254"]:
+        assert any(ipaddress.ip_address(address) in net for net in excluded), f"{address} is reachable as internet"

@@ -26,12 +26,12 @@ def lab(tmp_path: Path) -> LabClass:
             "student_default_request_cpu (1) is more than student_default_limit_cpu (500m)",
         ),
         (
-            {"student_default_limit_memory": "8Gi"},
-            "student_default_limit_memory (8Gi) is more than student_quota_limits_memory (6Gi)",
+            {"student_default_limit_memory": "24Gi"},
+            "student_default_limit_memory (24Gi) is more than student_quota_limits_memory (20Gi)",
         ),
         (
-            {"student_quota_requests_cpu": "6"},
-            "student_quota_requests_cpu (6) is more than student_quota_limits_cpu (4)",
+            {"student_quota_requests_cpu": "24"},
+            "student_quota_requests_cpu (24) is more than student_quota_limits_cpu (20)",
         ),
         ({"student_quota_storage": "ten gigs"}, "student_quota_storage is \"ten gigs\", not a Kubernetes quantity"),
         ({"student_external_cidrs": ["10.42.0.17/24"]}, '"10.42.0.17/24" is not a network'),
