@@ -114,10 +114,12 @@ def test_teardown_limit_removes_exactly_that_student(lab: LabClass, admin: Kubec
     assert len(cluster_pids(lab.cluster_dir)) == 5
 
 
-def test_removing_every_student_leaves_nothing_of_the_class(lab: LabClass, admin: Kubectl) -> None:
+def test_removing_every_student_leaves_nothing_of_theirs(lab: LabClass, admin: Kubectl) -> None:
     lab.down("--limit", "students")
-    leftovers = admin.get(CLASS_KINDS, "-A", "-l", "kubelab.io/class=roster")["items"]
-    assert leftovers == []
+    assert admin.get(CLASS_KINDS, "-A", "-l", "kubelab.io/class=roster,kubelab.io/student")["items"] == []
+    # What the class has once per cluster (its admission policies, the Dashboard) stays with the cluster.
+    namespaces = admin.get("namespaces", "-l", "kubelab.io/class=roster")["items"]
+    assert [n["metadata"]["name"] for n in namespaces] == ["kubernetes-dashboard"]
     assert sorted(p.name for p in lab.output_dir.iterdir()) == [".sim", "admin.kubeconfig"]
 
 

@@ -24,8 +24,8 @@ def site(*args: str) -> PlaybookRun:
     return run_playbook("site.yml", "-i", str(INVENTORY), *args)
 
 
-def test_every_student_has_a_namespace_on_the_foreign_cluster() -> None:
-    assert class_namespaces("byo") == ["byo-dave", "byo-erin"]
+def test_every_student_has_a_namespace_on_the_foreign_cluster_and_the_class_its_dashboard() -> None:
+    assert class_namespaces("byo") == ["byo-dave", "byo-erin", "kubernetes-dashboard"]
 
 
 def test_the_admin_kubeconfig_is_a_private_copy() -> None:
