@@ -9,20 +9,38 @@ from pathlib import Path
 TCP_LISTEN = "0A"
 
 
-def cluster_pids(cluster_dir: Path) -> list[int]:
-    """Pids of the processes started from the cluster's bin/ folder."""
-    prefix = str(cluster_dir / "bin") + "/"
-    pids = []
+def argv0s() -> dict[int, str]:
+    """argv[0] of every process of this machine, by pid (empty for zombies and kernel threads)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            argv0 = (entry / "cmdline").read_bytes().split(b"\0", 1)[0].decode()
+            found[int(entry.name)] = (entry / "cmdline").read_bytes().split(b"\0", 1)[0].decode()
         except OSError:
             continue
-        if argv0.startswith(prefix):
-            pids.append(int(entry.name))
-    return pids
+    return found
+
+
+def cluster_pids(cluster_dir: Path) -> list[int]:
+    """Pids of the processes started from the cluster's bin/ folder."""
+    prefix = str(cluster_dir / "bin") + "/"
+    return [pid for pid, argv0 in argv0s().items() if argv0.startswith(prefix)]
+
+
+def component_pids(cluster_dir: Path, component: str) -> list[int]:
+    """Pids of the processes of one component (kube-apiserver, etcd, ...) of the cluster."""
+    binary = str(cluster_dir / "bin" / component)
+    return [pid for pid, argv0 in argv0s().items() if argv0 == binary]
+
+
+def process_state(pid: int) -> str:
+    """The state letter of a process (S sleeping, T stopped, Z zombie), or "" when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 1 :].split()[0]
 
 
 def socket_inodes(pid: int) -> set[str]:

@@ -1,0 +1,187 @@
+#!/usr/bin/python
+"""Delete cluster-scoped objects by name and label, an object already gone being success; wait until they are gone."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: k8s_delete
+short_description: Delete cluster-scoped objects that carry a label, and wait until they are gone
+description:
+  - Lists the objects of one cluster-scoped resource that match O(label_selector) and deletes those of them named
+    in O(names) (all of them when O(names) is not given), one request each; then, with O(wait), polls until they
+    are gone and fails after O(wait) seconds naming those that are left.
+  - An object that is already gone, or already being deleted, is success - a namespace can finish terminating
+    between any read and its delete. An object named in O(names) that exists without the label is left alone and
+    returned in RV(kept) (it belongs to somebody else).
+  - A cluster that does not answer fails the task with a message naming its server.
+  - It speaks REST itself, so a run costs a fraction of a second where M(kubernetes.core.k8s) pays the import of
+    the kubernetes package first.
+version_added: 0.1.0
+author: kubelab
+extends_documentation_fragment: [kubelab.lab.kubeconfig]
+options:
+  api_version:
+    description: C(v1) or C(<group>/<version>), e.g. C(admissionregistration.k8s.io/v1).
+    type: str
+    required: true
+  resource:
+    description: The plural name of a cluster-scoped resource, e.g. C(namespaces).
+    type: str
+    required: true
+  names:
+    description: Delete only these; all that match O(label_selector) when not given.
+    type: list
+    elements: str
+  label_selector:
+    description: What an object must carry to be deleted, e.g. C(kubelab.io/class=sim).
+    type: str
+    required: true
+  wait:
+    description: Seconds to wait until the deleted objects are gone; C(0) does not wait.
+    type: int
+    default: 0
+"""
+
+EXAMPLES = r"""
+- name: Delete the namespaces of alice and bob, if they are the class's, and wait until they are gone
+  kubelab.lab.k8s_delete:
+    kubeconfig: output/sim/admin.kubeconfig
+    api_version: v1
+    resource: namespaces
+    names: [alice, bob]
+    label_selector: kubelab.io/class=sim
+    wait: 300
+
+- name: Delete the class's admission policies
+  kubelab.lab.k8s_delete:
+    kubeconfig: output/sim/admin.kubeconfig
+    api_version: admissionregistration.k8s.io/v1
+    resource: validatingadmissionpolicies
+    label_selector: kubelab.io/class=sim
+"""
+
+RETURN = r"""
+deleted:
+  description: Names of the objects this run deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [alice]
+gone:
+  description: Names in O(names) that were gone already, or already being deleted.
+  returned: always
+  type: list
+  elements: str
+kept:
+  description: Names in O(names) that exist without the label, left alone.
+  returned: always
+  type: list
+  elements: str
+seconds:
+  description: How long the deletes (and the wait) took.
+  returned: always
+  type: float
+"""
+
+import time
+from typing import Any
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+
+# The object is gone, or being deleted already (a namespace that terminates answers 409).
+GONE = (404, 409)
+
+
+class Unreachable(Exception):
+    """The cluster gave no HTTP answer."""
+
+
+def listed(api: KubeApi, path: str, selector: str | None) -> set[str]:
+    """Names of the resource's objects (with the label, when a selector is given); none where the API lacks it."""
+    try:
+        items = api.get(path, **({"labelSelector": selector} if selector else {})).get("items", [])
+    except ApiError as err:
+        if err.status == 404:
+            return set()  # the cluster does not serve this resource: nothing of it to delete
+        raise
+    except OSError as err:
+        raise Unreachable(str(getattr(err, "reason", err))) from None
+    return {item["metadata"]["name"] for item in items}
+
+
+def delete(api: KubeApi, path: str, names: list[str]) -> tuple[list[str], list[str]]:
+    """Delete each object: (those this call deleted, those gone or going already)."""
+    deleted, gone = [], []
+    for name in names:
+        try:
+            api.request("DELETE", f"{path}/{name}")
+            deleted.append(name)
+        except ApiError as err:
+            if err.status not in GONE:
+                raise
+            gone.append(name)
+        except OSError as err:
+            raise Unreachable(str(getattr(err, "reason", err))) from None
+    return deleted, gone
+
+
+def choose(api: KubeApi, path: str, names: list[str] | None, selector: str) -> tuple[set[str], set[str], set[str]]:
+    """What to delete; which of ``names`` are gone already; which exist without the label (kept)."""
+    labelled = listed(api, path, selector)
+    if names is None:
+        return labelled, set(), set()
+    others = listed(api, path, None) if set(names) - labelled else labelled
+    return labelled & set(names), set(names) - others, (set(names) & others) - labelled
+
+
+def left_after(api: KubeApi, path: str, selector: str, names: set[str], seconds: int) -> set[str]:
+    """Which of ``names`` are still there after at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while names and seconds > 0:
+        names &= listed(api, path, selector)
+        if not names or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    return names
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "kubeconfig": {"type": "path", "required": True},
+            "api_version": {"type": "str", "required": True},
+            "resource": {"type": "str", "required": True},
+            "names": {"type": "list", "elements": "str"},
+            "label_selector": {"type": "str", "required": True},
+            "wait": {"type": "int", "default": 0},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    path = f"{'/api' if params['api_version'] == 'v1' else '/apis'}/{params['api_version']}/{params['resource']}"
+    selector, start = params["label_selector"], time.monotonic()
+    result: dict[str, Any] = {"deleted": [], "gone": [], "kept": []}
+    try:
+        api = KubeApi(params["kubeconfig"])
+    except (ValueError, OSError) as err:
+        module.fail_json(msg=f"{params['kubeconfig']}: {err}", **result)
+    try:
+        wanted, gone, kept = choose(api, path, params["names"], selector)
+        deleted, going = (sorted(wanted), []) if module.check_mode else delete(api, path, sorted(wanted))
+        result.update(deleted=deleted, gone=sorted(gone | set(going)), kept=sorted(kept))
+        left = set() if module.check_mode else left_after(api, path, selector, set(deleted), params["wait"])
+    except Unreachable as err:
+        module.fail_json(msg=f"the cluster {api.server} ({params['kubeconfig']}) does not answer: {err}", **result)
+    except ApiError as err:
+        module.fail_json(msg=f"deleting {params['resource']} on {api.server}: {err}", **result)
+    result["seconds"] = round(time.monotonic() - start, 2)
+    if left:
+        shown = ", ".join(sorted(left)[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
+        module.fail_json(msg=f"{params['resource']} on {api.server} still there after {params['wait']} s: {shown}", **result)
+    module.exit_json(changed=bool(deleted), **result)
+
+
+if __name__ == "__main__":
+    main()
