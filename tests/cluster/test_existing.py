@@ -166,11 +166,47 @@ def test_a_class_without_existing_kubeconfig_is_refused(admin: Kubectl, tmp_path
     assert_refused_unchanged(run, unset, admin, "existing_kubeconfig is not set")
 
 
+def test_a_namespace_someone_else_has_is_refused_and_survives_teardown(
+    instructor_kubeconfig: Path, admin: Kubectl, tmp_path: Path
+) -> None:
+    admin.run("create", "namespace", "taken-dave")
+    try:
+        taken = byo_class(tmp_path, instructor_kubeconfig, name="taken")
+        run = taken.playbook("site.yml")
+        assert run.failed
+        assert "taken-dave (for dave; its labels: kubelab.io/class=none, kubelab.io/student=none)" in run.messages()
+        assert class_namespaces(admin, "taken") == []
+        taken.down()
+        assert admin.get("namespace", "taken-dave")["status"]["phase"] == "Active"
+    finally:
+        admin.run("delete", "namespace", "taken-dave", "--wait=false")
+
+
+def test_the_dashboard_another_class_runs_is_left_alone(lab: LabClass, admin: Kubectl, sim_class: LabClass) -> None:
+    labels = admin.get("namespace", "kubernetes-dashboard")["metadata"]["labels"]
+    assert labels["kubelab.io/class"] == sim_class.name
+    said = [r.get("msg", "") for r in lab.up().results("Say which clusters keep the Dashboard they have")]
+    assert any("class byo did not make: kubelab leaves that Dashboard alone" in m for m in said), said
+
+
+def test_the_class_brings_its_own_admission_policies(lab: LabClass, admin: Kubectl) -> None:
+    policies = admin.get("validatingadmissionpolicies", "-l", "kubelab.io/class=byo")["items"]
+    assert {p["metadata"]["name"] for p in policies} == {
+        f"kubelab-byo-{name}" for name in ("nodeports", "token-secrets", "endpoints", "endpointslices")
+    }
+    dave = admin.in_namespace("byo-dave")
+    refused = dave.run("create", "service", "nodeport", "far", "--tcp=80:80", "--node-port=31200", "--dry-run=server", check=False)
+    assert "NodePort 31200 is outside your block 31100-31109" in refused.stderr
+
+
 def test_teardown_from_a_fresh_controller_removes_the_class_and_leaves_the_cluster(
     lab: LabClass, admin: Kubectl, sim_class: LabClass
 ) -> None:
     shutil.rmtree(lab.output_dir)
     lab.down()
     assert class_namespaces(admin, "byo") == []
+    for kind in ("validatingadmissionpolicies", "validatingadmissionpolicybindings"):
+        assert admin.get(kind, "-l", "kubelab.io/class=byo")["items"] == []
+        assert admin.get(kind, "-l", f"kubelab.io/class={sim_class.name}")["items"], "the other class keeps its own"
     assert class_namespaces(admin, sim_class.name), "the cluster's own class is still there"
     assert not lab.output_dir.exists()
