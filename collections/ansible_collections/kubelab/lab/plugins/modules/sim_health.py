@@ -117,11 +117,13 @@ def processes(bin_dir: str) -> dict[str, list[tuple[int, str]]]:
 
 def tls_contexts(pki: Path) -> tuple[ssl.SSLContext | str, ssl.SSLContext]:
     """The cluster's own TLS (its CA, the admin certificate) or why not; and one that trusts any certificate."""
-    anyone = ssl.create_default_context()
+    # Built bare, not with ssl.create_default_context(): the system's CA store is of no use on loopback.
+    anyone = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     anyone.check_hostname = False
     anyone.verify_mode = ssl.CERT_NONE
     try:
-        cluster = ssl.create_default_context(cafile=str(pki / "ca.crt"))
+        cluster = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        cluster.load_verify_locations(cafile=str(pki / "ca.crt"))
         cluster.load_cert_chain(str(pki / "admin.crt"), str(pki / "admin.key"))
     except (OSError, ssl.SSLError) as err:
         return f"the cluster's certificates in {pki}: {err}", anyone
