@@ -137,9 +137,11 @@ def choose(api: KubeApi, path: str, names: list[str] | None, selector: str) -> t
 
 
 def left_after(api: KubeApi, path: str, selector: str, names: set[str], seconds: int) -> set[str]:
-    """Which of ``names`` are still there after at most ``seconds``."""
+    """Which of ``names`` are still there after at most ``seconds``; none asked about when not waiting."""
+    if seconds <= 0:
+        return set()
     deadline = time.monotonic() + seconds
-    while names and seconds > 0:
+    while names:
         names &= listed(api, path, selector)
         if not names or time.monotonic() > deadline:
             break
