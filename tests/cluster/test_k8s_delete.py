@@ -49,6 +49,20 @@ def test_named_namespaces_go_unless_gone_already_or_someone_elses(admin: Kubectl
         admin.run("delete", "namespace", foreign, "--wait=false")
 
 
+def test_a_namespace_of_the_class_but_another_student_is_kept(admin: Kubectl, suffix: str) -> None:
+    alice, bob = f"alice-{suffix}", f"bob-{suffix}"
+    for name, student in ((alice, alice), (bob, "mallory")):
+        labelled_namespace(admin, name)
+        admin.run("label", "namespace", name, f"kubelab.io/student={student}")
+    try:
+        done = result(delete(admin, delete_api_version="v1", delete_resource="namespaces", delete_names=[alice, bob],
+                             delete_owner_label="kubelab.io/student", delete_owners={alice: alice, bob: bob}))
+        assert (done["deleted"], done["gone"], done["kept"]) == ([alice], [], [bob])
+        assert admin.get("namespace", bob)["metadata"]["labels"]["kubelab.io/student"] == "mallory"
+    finally:
+        admin.run("delete", "namespace", alice, bob, "--wait=false", check=False)
+
+
 def test_every_labelled_object_goes_without_waiting_and_a_second_run_changes_nothing(
     admin: Kubectl, suffix: str
 ) -> None:

@@ -37,6 +37,14 @@ options:
     description: What an object must carry to be deleted, e.g. C(kubelab.io/class=sim).
     type: str
     required: true
+  owner_label:
+    description:
+      - A label whose value each object named in O(owners) must carry as well, e.g. C(kubelab.io/student); an
+        object with another value (or none) is left alone and returned in RV(kept).
+    type: str
+  owners:
+    description: The value of O(owner_label) that each named object must carry, by name, e.g. C({alice: alice}).
+    type: dict
   wait:
     description: Seconds to wait until the deleted objects are gone; C(0) does not wait.
     type: int
@@ -51,6 +59,8 @@ EXAMPLES = r"""
     resource: namespaces
     names: [alice, bob]
     label_selector: kubelab.io/class=sim
+    owner_label: kubelab.io/student
+    owners: {alice: alice, bob: bob}
     wait: 300
 
 - name: Delete the class's admission policies
@@ -74,7 +84,7 @@ gone:
   type: list
   elements: str
 kept:
-  description: Names in O(names) that exist without the label, left alone.
+  description: Names in O(names) that exist without the label (or O(owner_label)'s value), left alone.
   returned: always
   type: list
   elements: str
@@ -98,17 +108,18 @@ class Unreachable(Exception):
     """The cluster gave no HTTP answer."""
 
 
-def listed(api: KubeApi, path: str, selector: str | None) -> set[str]:
-    """Names of the resource's objects (with the label, when a selector is given); none where the API lacks it."""
+def listed(api: KubeApi, path: str, selector: str | None) -> dict[str, dict[str, str]]:
+    """The labels of the resource's objects by name (those with the label, when a selector is given); none where
+    the API lacks the resource."""
     try:
         items = api.get(path, **({"labelSelector": selector} if selector else {})).get("items", [])
     except ApiError as err:
         if err.status == 404:
-            return set()  # the cluster does not serve this resource: nothing of it to delete
+            return {}  # the cluster does not serve this resource: nothing of it to delete
         raise
     except OSError as err:
         raise Unreachable(str(getattr(err, "reason", err))) from None
-    return {item["metadata"]["name"] for item in items}
+    return {item["metadata"]["name"]: item["metadata"].get("labels") or {} for item in items}
 
 
 def delete(api: KubeApi, path: str, names: list[str]) -> tuple[list[str], list[str]]:
@@ -127,12 +138,17 @@ def delete(api: KubeApi, path: str, names: list[str]) -> tuple[list[str], list[s
     return deleted, gone
 
 
-def choose(api: KubeApi, path: str, names: list[str] | None, selector: str) -> tuple[set[str], set[str], set[str]]:
-    """What to delete; which of ``names`` are gone already; which exist without the label (kept)."""
-    labelled = listed(api, path, selector)
+def choose(
+    api: KubeApi, path: str, names: list[str] | None, selector: str, owner: tuple[str, dict[str, str]] | None
+) -> tuple[set[str], set[str], set[str]]:
+    """What to delete; which of ``names`` are gone already; which exist without the label or their owner's (kept)."""
+    label, owners = owner or ("", {})
+    labelled = {
+        name for name, labels in listed(api, path, selector).items() if name not in owners or labels.get(label) == owners[name]
+    }
     if names is None:
         return labelled, set(), set()
-    others = listed(api, path, None) if set(names) - labelled else labelled
+    others = set(listed(api, path, None)) if set(names) - labelled else labelled
     return labelled & set(names), set(names) - others, (set(names) & others) - labelled
 
 
@@ -142,7 +158,7 @@ def left_after(api: KubeApi, path: str, selector: str, names: set[str], seconds:
         return set()
     deadline = time.monotonic() + seconds
     while names:
-        names &= listed(api, path, selector)
+        names &= set(listed(api, path, selector))
         if not names or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -157,8 +173,11 @@ def main() -> None:
             "resource": {"type": "str", "required": True},
             "names": {"type": "list", "elements": "str"},
             "label_selector": {"type": "str", "required": True},
+            "owner_label": {"type": "str"},
+            "owners": {"type": "dict"},
             "wait": {"type": "int", "default": 0},
         },
+        required_together=[("owner_label", "owners")],
         supports_check_mode=True,
     )
     params = module.params
@@ -170,7 +189,8 @@ def main() -> None:
     except (ValueError, OSError) as err:
         module.fail_json(msg=f"{params['kubeconfig']}: {err}", **result)
     try:
-        wanted, gone, kept = choose(api, path, params["names"], selector)
+        owner = (params["owner_label"], params["owners"]) if params["owners"] is not None else None
+        wanted, gone, kept = choose(api, path, params["names"], selector, owner)
         deleted, going = (sorted(wanted), []) if module.check_mode else delete(api, path, sorted(wanted))
         result.update(deleted=deleted, gone=sorted(gone | set(going)), kept=sorted(kept))
         left = set() if module.check_mode else left_after(api, path, selector, set(deleted), params["wait"])
