@@ -118,6 +118,11 @@ def attempts(classmate_pod_ip: str, classmate_service_ip: str) -> list[Attempt]:
             "NodePort 32000 is outside your block 30100-30109",
         ),
         Attempt(
+            "the Dashboard's NodePort",
+            service("dashboard", 30099),
+            "30099: provided port is already allocated",
+        ),
+        Attempt(
             "a Service with external IPs",
             service("mitm", externalIPs=["203.0.113.7"]),
             "spec.externalIPs is not allowed",

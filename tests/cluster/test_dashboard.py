@@ -24,6 +24,12 @@ def test_the_dashboard_is_the_pinned_release_and_asks_for_a_login(admin: Kubectl
     assert dashboard["status"]["availableReplicas"] == 1
 
 
+
+def test_students_reach_the_dashboard_on_a_nodeport_outside_their_blocks(admin: Kubectl) -> None:
+    service = admin.in_namespace("kubernetes-dashboard").get("service", "kubernetes-dashboard")
+    assert service["spec"]["type"] == "NodePort"
+    assert [port["nodePort"] for port in service["spec"]["ports"]] == [30099]
+
 def test_the_dashboards_own_rights_reach_no_student(admin: Kubectl) -> None:
     assert can(admin, "get", "secret/kubernetes-dashboard-csrf", "-n", "kubernetes-dashboard")
     for denied in (

@@ -36,8 +36,11 @@ def lab(tmp_path: Path) -> LabClass:
         ({"student_quota_storage": "ten gigs"}, "student_quota_storage is \"ten gigs\", not a Kubernetes quantity"),
         ({"student_external_cidrs": ["10.42.0.17/24"]}, '"10.42.0.17/24" is not a network'),
         ({"student_pod_security_version": "1.37"}, "it must be v1.N (like v1.37) or latest"),
+        ({"dashboard_nodeport": 30105}, "dashboard_nodeport is 30105: it must be 0 (no NodePort) or a port of"),
+        ({"dashboard_nodeport": 30002}, "30000-30098 on a cluster of one student"),
     ],
-    ids=["request above limit", "limit above quota", "quota requests above limits", "storage", "cidr", "psa version"],
+    ids=["request above limit", "limit above quota", "quota requests above limits", "storage", "cidr", "psa version",
+         "dashboard port in a block", "dashboard port a student's own"],
 )
 def test_contradicting_limits_are_refused_naming_both(lab: LabClass, options: dict[str, object], named: str) -> None:
     run = lab.playbook("site.yml", "-e", json.dumps(options))
