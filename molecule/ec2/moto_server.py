@@ -7,6 +7,11 @@ writes its access key to ``STATE_DIR/credentials.json``. The server lets
 exactly those three IAM calls through unauthenticated; from then on every
 request must be signed with a key it knows, as AWS does, so wrong credentials
 are refused. ``stop STATE_DIR`` ends it.
+
+The server is moto's, plus the one IAM read it lacks that ``amazon.aws.iam_user``
+makes before deleting a user: ListServiceSpecificCredentials (moto makes no
+such credentials, so the answer is the real API's empty list; without it the
+call is a 500). ``serve PORT`` runs that server in the foreground.
 """
 
 from __future__ import annotations
@@ -36,13 +41,37 @@ def wait_for_port(port: int, seconds: float) -> None:
     raise SystemExit(f"moto server did not listen on 127.0.0.1:{port} within {seconds}s")
 
 
+def serve(port: int) -> None:
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+    from moto.server import main as moto_server
+
+    def list_service_specific_credentials(self: IamResponse) -> ActionResult:
+        return ActionResult({"ServiceSpecificCredentials": []})
+
+    setattr(IamResponse, "list_service_specific_credentials", list_service_specific_credentials)
+    moto_server(["-H", "127.0.0.1", "-p", str(port)])
+
+
+def running(state: Path) -> int | None:
+    """The pid of the scenario's server, if it still runs (a pid file outlives a reboot or a killed run)."""
+    pid_file = state / "moto.pid"
+    if not pid_file.exists():
+        return None
+    pid = int(pid_file.read_text())
+    return pid if Path(f"/proc/{pid}").exists() else None
+
+
 def start(state: Path, port: int) -> None:
+    pid = running(state)
+    if pid is not None:
+        print(f"moto server pid {pid} already runs")
+        return
     state.mkdir(parents=True, exist_ok=True)
-    server = Path(sys.executable).with_name("moto_server")
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(SETUP_CALLS))
     with open(state / "moto.log", "ab") as log:
         proc = subprocess.Popen(
-            [str(server), "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, __file__, "serve", str(port)],
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
         )
     (state / "moto.pid").write_text(str(proc.pid))
@@ -81,6 +110,8 @@ def stop(state: Path) -> None:
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "start":
         start(Path(sys.argv[2]), int(sys.argv[3]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "serve":
+        serve(int(sys.argv[2]))
     elif len(sys.argv) == 3 and sys.argv[1] == "stop":
         stop(Path(sys.argv[2]))
     else:

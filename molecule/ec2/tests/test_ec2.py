@@ -93,6 +93,58 @@ def test_the_key_pair_is_the_private_key_kept_under_output(ec2: Any) -> None:
     assert "OPENSSH PRIVATE KEY" in private.read_text()
 
 
+PULL_USER = "kubelab-molecule-ec2-registry-pull"
+
+
+def aws(service: str, key: dict[str, str] | None = None) -> Any:
+    key = key or json.loads((STATE / "credentials.json").read_text())
+    return boto3.client(
+        service, endpoint_url=CLASS["ec2_endpoint_url"], region_name=CLASS["ec2_region"],
+        aws_access_key_id=key["access_key"], aws_secret_access_key=key["secret_key"],
+    )
+
+
+def pull_key() -> dict[str, str]:
+    kept = ROOT / "output/molecule-ec2/registry-pull.json"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    key = json.loads(kept.read_text())
+    return {"access_key": key["access_key_id"], "secret_key": key["secret_access_key"]}
+
+
+def test_registry_creds_get_a_user_whose_only_policy_pulls_the_class_repositories() -> None:
+    iam = aws("iam")
+    user = iam.get_user(UserName=PULL_USER)["User"]
+    assert user["Path"] == "/kubelab/" and tags(user)["kubelab.io/class"] == "molecule-ec2"
+    assert iam.list_attached_user_policies(UserName=PULL_USER)["AttachedPolicies"] == []
+    assert iam.list_groups_for_user(UserName=PULL_USER)["Groups"] == []
+    assert iam.list_user_policies(UserName=PULL_USER)["PolicyNames"] == ["pull-only"]
+    document = iam.get_user_policy(UserName=PULL_USER, PolicyName="pull-only")["PolicyDocument"]
+    document = json.loads(document) if isinstance(document, str) else document
+    allowed = {(action, statement["Resource"]) for statement in document["Statement"] for action in statement["Action"]}
+    repositories = "arn:aws:ecr:eu-west-1:123456789012:repository/kubelab-molecule-ec2/*"
+    assert allowed == {("ecr:GetAuthorizationToken", "*")} | {
+        (action, repositories)
+        for action in ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+    }
+    assert {statement["Effect"] for statement in document["Statement"]} == {"Allow"}
+
+
+def test_its_key_is_kept_under_output_and_is_its_only_one() -> None:
+    key = pull_key()
+    listed = aws("iam").list_access_keys(UserName=PULL_USER)["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in listed] == [key["access_key"]]
+    assert aws("sts", key).get_caller_identity()["Arn"].endswith(f"user/kubelab/{PULL_USER}")
+
+
+def test_the_key_mints_pull_tokens_and_may_not_push() -> None:
+    ecr = aws("ecr", pull_key())
+    assert ecr.get_authorization_token()["authorizationData"]
+    with pytest.raises(ecr.exceptions.ClientError, match="AccessDenied"):
+        ecr.put_image(repositoryName="kubelab-molecule-ec2/web", imageManifest="{}", imageTag="x")
+    with pytest.raises(ecr.exceptions.ClientError, match="AccessDenied"):
+        ecr.create_repository(repositoryName="kubelab-molecule-ec2/mine")
+
+
 def running_instances(ec2: Any) -> list[dict[str, Any]]:
     filters = [*TAG, {"Name": "instance-state-name", "Values": ["running"]}]
     return [i for r in ec2.describe_instances(Filters=filters)["Reservations"] for i in r["Instances"]]
@@ -222,6 +274,10 @@ def census(ec2: Any, lab_class: str) -> int:
         ({"ec2_region": "eu-middle-9"}, 'ec2_region is "eu-middle-9"'),
         ({"lab_allowed_cidrs": ["198.51.100.0/33"]}, '"198.51.100.0/33" is not a network'),
         ({"lab_allowed_cidrs": ["0.0.0.0/0"]}, "set ec2_allow_anywhere: true"),
+        (
+            {"minikube_registry_creds": {"ecr": {"access_key_id": "AKIAINSTRUCTOR", "secret_access_key": "s"}}},
+            "minikube_registry_creds.ecr is set, but on ec2 kubelab makes the ECR identity",
+        ),
         (
             {"lab_allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]},
             'lab_allowed_cidrs ["0.0.0.0/1", "128.0.0.0/1"] cover 4,294,967,296 addresses (100% of IPv4), '
