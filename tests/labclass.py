@@ -172,9 +172,9 @@ class LabClass:
 
 @contextmanager
 def standing(lab: LabClass) -> Iterator[LabClass]:
-    """The class brought up for a while, then torn down whatever the tests did to it."""
-    lab.up()
+    """The class brought up for a while, then torn down whatever the tests did to it, or its bring-up did."""
     try:
+        lab.up()
         yield lab
     finally:
         lab.playbook("teardown.yml")

@@ -43,7 +43,7 @@ options:
         object with another value (or none) is left alone and returned in RV(kept).
     type: str
   owners:
-    description: The value of O(owner_label) that each named object must carry, by name, e.g. C({alice: alice}).
+    description: "The value of O(owner_label) that each named object must carry, by name, e.g. C({alice: alice})."
     type: dict
   wait:
     description: Seconds to wait until the deleted objects are gone; C(0) does not wait.

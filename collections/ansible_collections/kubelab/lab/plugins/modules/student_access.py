@@ -64,6 +64,12 @@ options:
         description: Extra entries of C(user-info.yaml) (class, email, NodePorts, ...).
         type: dict
         default: {}
+  published:
+    description:
+      - The Services the workload roles publish, by student (M(kubelab.lab.render)'s C(lab_published)); each
+        student's go in the C(services) entry of their C(user-info.yaml).
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -217,6 +223,7 @@ class ClassAccess:
             "kubeconfig": KUBECONFIG,
             "token_expires": iso(expires),
             **student["info"],
+            "services": self.module.params["published"].get(student["name"], []),
         }
         header = "# Your Kubernetes lab. Use it with: export KUBECONFIG=<this folder>/kubeconfig\n"
         return header + dump(info)
@@ -266,6 +273,7 @@ def main() -> None:
                     "info": {"type": "dict", "default": {}},
                 },
             },
+            "published": {"type": "dict", "default": {}},
         },
         supports_check_mode=True,
     )

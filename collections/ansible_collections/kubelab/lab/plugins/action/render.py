@@ -1,0 +1,85 @@
+"""Render a workload role's template for the students of each cluster and add the objects to the class's.
+
+Documented in plugins/modules/render.py.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import yaml
+
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+from ansible.template import trust_as_template
+from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
+    PHASES,
+    add_objects,
+    add_published,
+    by_cluster,
+)
+
+ARGUMENTS = {
+    "template": {"type": "str", "required": True},
+    "students": {"type": "list", "elements": "dict", "required": True},
+    "phase": {"type": "str", "choices": list(PHASES), "default": "first"},
+    "publish": {"type": "list", "elements": "str", "default": []},
+}
+
+try:
+    SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml
+    SafeLoader = yaml.SafeLoader
+
+
+class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        checked = ArgumentSpecValidator(ARGUMENTS).validate(self._task.args)
+        if checked.error_messages:
+            raise AnsibleActionFail(f"kubelab.lab.render: {'; '.join(checked.error_messages)}")
+        args = checked.validated_parameters
+        try:
+            source = self._find_needle("templates", args["template"])
+        except AnsibleError as err:
+            raise AnsibleActionFail(str(err)) from err
+        text = trust_as_template(self._loader.get_text_file_contents(source))
+        # As the template action: {% include %} finds the role's other templates.
+        searchpath = [*task_vars.get("ansible_search_path", []), self._loader.get_basedir(), os.path.dirname(source)]
+        searchpath = [path for base in searchpath for path in (os.path.join(base, "templates"), base)]
+        rendered: dict[str, list[dict[str, Any]]] = {}
+        for cluster, students in by_cluster(args["students"]).items():
+            templar = self._templar.copy_with_new_env(
+                searchpath=searchpath, available_variables={**task_vars, "students": students}
+            )
+            objects = yaml.load(str(templar.template(text, escape_backslashes=False)), Loader=SafeLoader) or []
+            if not isinstance(objects, list):
+                raise AnsibleActionFail(f"{args['template']} must give a list of objects, not {type(objects).__name__}")
+            rendered[cluster] = objects
+        facts: dict[str, Any] = {
+            "lab_objects": add_objects(task_vars.get("lab_objects"), args["phase"], rendered)
+        }
+        if args["publish"]:
+            everything = [obj for objects in rendered.values() for obj in objects]
+            try:
+                facts["lab_published"] = add_published(
+                    task_vars.get("lab_published"), args["students"], everything, args["publish"]
+                )
+            except ValueError as err:
+                raise AnsibleActionFail(f"{args['template']}: {err}") from err
+        result.update(
+            changed=False,
+            objects=sum(len(objects) for objects in rendered.values()),
+            clusters=len(rendered),
+            ansible_facts=facts,
+            _ansible_facts_cacheable=False,
+            # The class's objects may hold Secrets: never shown, whatever the task says.
+            _ansible_no_log=True,
+        )
+        return result

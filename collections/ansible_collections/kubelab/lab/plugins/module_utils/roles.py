@@ -1,0 +1,27 @@
+"""Roles on the roles path, for the lookups that read what a role declares."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ansible import constants as C
+
+
+def roles_path(variables: Mapping[str, Any] | None) -> list[str]:
+    """The configured roles path, then roles/ beside the playbook."""
+    paths = [*C.config.get_config_value("DEFAULT_ROLES_PATH")]
+    playbook_dir = (variables or {}).get("playbook_dir")
+    if playbook_dir:
+        paths.append(os.path.join(str(playbook_dir), "roles"))
+    return paths
+
+
+def find_role(name: str, paths: Iterable[str]) -> str | None:
+    """The folder of role ``name`` in the first of ``paths`` that has it."""
+    for path in paths:
+        folder = os.path.join(path, name)
+        if os.path.isdir(os.path.join(folder, "tasks")):
+            return folder
+    return None

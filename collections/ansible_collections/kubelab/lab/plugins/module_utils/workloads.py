@@ -1,0 +1,65 @@
+"""The contract between the workload roles and the deploy role, as pure functions.
+
+A workload role renders its objects for the students of each cluster and adds them to the class's
+objects, ``{phase: {cluster admin kubeconfig: [object, ...]}}`` (phase ``first``, or ``after`` for what
+follows a first rollout); the Services it names are published in the students' user-info,
+``{student: [service, ...]}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+PHASES = ("first", "after")
+
+Objects = dict[str, dict[str, list[dict[str, Any]]]]
+Published = dict[str, list[dict[str, Any]]]
+
+
+def by_cluster(students: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """The students grouped by their cluster's admin kubeconfig, in the order the clusters first appear."""
+    clusters: dict[str, list[Mapping[str, Any]]] = {}
+    for student in students:
+        clusters.setdefault(student["admin_kubeconfig"], []).append(student)
+    return clusters
+
+
+def add_objects(objects: Mapping[str, Mapping[str, list[dict[str, Any]]]] | None, phase: str,
+                rendered: Mapping[str, list[dict[str, Any]]]) -> Objects:
+    """The class's objects with ``rendered`` (cluster -> objects) appended to ``phase``; the input is not changed."""
+    if phase not in PHASES:
+        raise ValueError(f"phase must be one of {', '.join(PHASES)}, not {phase!r}")
+    merged: Objects = {name: {cluster: list(items) for cluster, items in (objects or {}).get(name, {}).items()}
+                       for name in PHASES}
+    for cluster, items in rendered.items():
+        merged[phase].setdefault(cluster, []).extend(items)
+    return merged
+
+
+def service_entry(service: Mapping[str, Any]) -> dict[str, Any]:
+    """What a student's user-info says of a Service: its name and type, and its address or NodePort."""
+    spec = service.get("spec") or {}
+    name, kind = service["metadata"]["name"], spec.get("type", "ClusterIP")
+    ports = spec.get("ports") or [{}]
+    if kind == "NodePort":
+        return {"name": name, "type": kind, "nodePort": ports[0].get("nodePort")}
+    return {"name": name, "type": kind, "address": f"{name}:{ports[0].get('port')}"}
+
+
+def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students: Iterable[Mapping[str, Any]],
+                  objects: Iterable[Mapping[str, Any]], names: Iterable[str]) -> Published:
+    """``published`` with, for each student, the Services named in ``names`` that ``objects`` holds in their
+    namespace, in the order of ``names``; a named Service missing from a namespace is an error."""
+    wanted = list(names)
+    services = {(obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj
+                for obj in objects if obj.get("kind") == "Service"}
+    merged: Published = {student: list(entries) for student, entries in (published or {}).items()}
+    for student in students:
+        missing = [name for name in wanted if (student["namespace"], name) not in services]
+        if missing:
+            raise ValueError(f"no Service {', '.join(missing)} rendered in namespace {student['namespace']}")
+        merged.setdefault(student["name"], []).extend(
+            service_entry(services[(student["namespace"], name)]) for name in wanted
+        )
+    return merged

@@ -1,0 +1,61 @@
+#!/usr/bin/python
+"""Documentation of the action plugin kubelab.lab.render (plugins/action/render.py), which does the work."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: render
+short_description: Render a workload role's template for the students of each cluster and add the objects to the class's
+version_added: 0.1.0
+author: kubelab
+description:
+  - The contract between a workload role and the deploy role. The template (in the calling role's C(templates/))
+    is rendered once per cluster, with C(students) the students of that cluster, and must give a YAML list of
+    Kubernetes objects (or nothing).
+  - "The objects are added to the fact C(lab_objects), C({first|after: {cluster admin kubeconfig: [object, ...]}}),
+    which the play hands to the deploy role; C(after) holds what follows a first rollout."
+  - "The Services named in O(publish) are added, per student, to the fact C(lab_published),
+    C({student: [{name, type, address|nodePort}, ...]}), which the play hands to the students' user-info files."
+  - "Runs on the controller; changes nothing. Its result is always censored, as with C(no_log), whatever the task
+    says: the class's objects may hold Secrets."
+options:
+  template:
+    description: The template, a name in the calling role's C(templates/).
+    type: str
+    required: true
+  students:
+    description: The students to render for (entries of the student role's roster, with any fields the role added).
+    type: list
+    elements: dict
+    required: true
+  phase:
+    description: C(first), or C(after) for objects applied after the first rollout.
+    type: str
+    choices: [first, after]
+    default: first
+  publish:
+    description: Names of Services of each student's namespace to publish in their user-info.
+    type: list
+    elements: str
+    default: []
+"""
+
+EXAMPLES = r"""
+- name: Render the Secret, ConfigMap, Pod and Services
+  kubelab.lab.render:
+    template: emailservice.yaml.j2
+    students: "{{ emailservice_students }}"
+    publish: [my-emailservice, my-emailservice-external]
+"""
+
+RETURN = r"""
+objects:
+  description: How many objects this call rendered.
+  returned: always
+  type: int
+clusters:
+  description: How many clusters it rendered for.
+  returned: always
+  type: int
+"""

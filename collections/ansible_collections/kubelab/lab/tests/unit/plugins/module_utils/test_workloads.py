@@ -1,0 +1,88 @@
+"""The workload contract's pure functions: objects per phase and cluster, Services published per student."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
+    add_objects,
+    add_published,
+    by_cluster,
+    service_entry,
+)
+
+SIM = "output/sim/admin.kubeconfig"
+
+
+def student(name: str, cluster: str = SIM) -> dict[str, Any]:
+    return {"name": name, "namespace": f"fall-{name}", "admin_kubeconfig": cluster}
+
+
+def config_map(namespace: str) -> dict[str, Any]:
+    return {"kind": "ConfigMap", "metadata": {"name": "c", "namespace": namespace}}
+
+
+def service(namespace: str, name: str, node_port: int | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"ports": [{"port": 8080, **({"nodePort": node_port} if node_port else {})}]}
+    if node_port:
+        spec["type"] = "NodePort"
+    return {"kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def test_students_group_by_cluster_in_the_order_clusters_first_appear() -> None:
+    grouped = by_cluster([student("bob", "b"), student("alice", "a"), student("carol", "b")])
+    assert list(grouped) == ["b", "a"]
+    assert [s["name"] for s in grouped["b"]] == ["bob", "carol"]
+
+
+def test_a_class_of_one_gets_one_cluster_and_an_empty_after_phase() -> None:
+    objects = add_objects(None, "first", {SIM: [config_map("fall-alice")]})
+    assert objects == {"first": {SIM: [config_map("fall-alice")]}, "after": {}}
+
+
+def test_objects_append_to_their_phase_and_cluster_without_changing_the_input() -> None:
+    before = add_objects(None, "first", {SIM: [config_map("a")]})
+    after = add_objects(before, "first", {SIM: [config_map("b")], "other": [config_map("c")]})
+    assert [o["metadata"]["namespace"] for o in after["first"][SIM]] == ["a", "b"]
+    assert after["first"]["other"] == [config_map("c")]
+    assert before["first"][SIM] == [config_map("a")], "the input is left as it was"
+    rollout = add_objects(after, "after", {SIM: [config_map("d")]})
+    assert rollout["after"] == {SIM: [config_map("d")]} and rollout["first"] == after["first"]
+
+
+def test_an_unknown_phase_is_refused() -> None:
+    with pytest.raises(ValueError, match="phase must be one of first, after, not 'later'"):
+        add_objects(None, "later", {})
+
+
+def test_a_clusterip_service_is_published_by_address_and_a_nodeport_by_its_port() -> None:
+    assert service_entry(service("n", "web")) == {"name": "web", "type": "ClusterIP", "address": "web:8080"}
+    assert service_entry(service("n", "web", 30002)) == {"name": "web", "type": "NodePort", "nodePort": 30002}
+
+
+def test_each_student_gets_the_named_services_of_their_own_namespace_in_the_named_order() -> None:
+    students = [student("alice"), student("bob", "other")]
+    objects = [service(f"fall-{name}", svc, port) for name, port in (("alice", 30100), ("bob", 30110))
+               for svc in ("web", "web-external")]
+    objects = [o if o["metadata"]["name"] == "web-external" else service(o["metadata"]["namespace"], "web")
+               for o in objects]
+    published = add_published(None, students, objects, ["web-external", "web"])
+    assert published["alice"] == [
+        {"name": "web-external", "type": "NodePort", "nodePort": 30100},
+        {"name": "web", "type": "ClusterIP", "address": "web:8080"},
+    ]
+    assert published["bob"][0]["nodePort"] == 30110
+
+
+def test_a_student_added_to_a_running_class_joins_what_others_published() -> None:
+    earlier = {"alice": [{"name": "web", "type": "ClusterIP", "address": "web:8080"}]}
+    published = add_published(earlier, [student("dave")], [service("fall-dave", "web")], ["web"])
+    assert published == {**earlier, "dave": [{"name": "web", "type": "ClusterIP", "address": "web:8080"}]}
+    assert list(earlier) == ["alice"]
+
+
+def test_a_named_service_the_template_did_not_render_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no Service web-external rendered in namespace fall-alice"):
+        add_published(None, [student("alice")], [service("fall-alice", "web")], ["web", "web-external"])
