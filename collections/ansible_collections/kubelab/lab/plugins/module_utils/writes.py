@@ -1,0 +1,212 @@
+"""What an apply of rendered objects must write, and the writing, in kubernetes.core's client-side apply terms.
+
+The decision and the bodies are kubernetes.core's own (``apply_patch``: a missing object is created with its
+last-applied configuration, a present one merge-patched against it), so objects written here and by
+``kubernetes.core.k8s`` or ``kubectl apply`` stay interchangeable. What differs is the transport: one list
+request per kind instead of two reads per object, and the writes of a wave sent at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from ansible.module_utils.common.dict_transformations import dict_merge
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubernetes.core.plugins.module_utils.apply import annotate, apply_patch
+
+Key = tuple[str, str, str, str]
+
+# Objects that others in the same run need in place first: a Namespace before what lives in it; its quota,
+# limits and ServiceAccounts before its Pods (quota admission refuses a Pod while the quota has no status yet,
+# ServiceAccount admission one whose account is missing). Everything else goes in the last wave.
+WAVES: dict[str, int] = {
+    "Namespace": 0,
+    "CustomResourceDefinition": 0,
+    "ValidatingAdmissionPolicy": 0,
+    "ClusterRole": 0,
+    "ValidatingAdmissionPolicyBinding": 1,
+    "ClusterRoleBinding": 1,
+    "ResourceQuota": 1,
+    "LimitRange": 1,
+    "ServiceAccount": 1,
+    "Role": 1,
+    "RoleBinding": 1,
+    "NetworkPolicy": 1,
+}
+LAST_WAVE = 2
+
+# Refusals that last only until a controller has caught up with what this run just created.
+PASSING = ("status unknown for quota", "error looking up service account")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Where the API serves a kind: its collection path, and whether its objects live in namespaces."""
+
+    base: str
+    plural: str
+    namespaced: bool
+
+    def collection(self, namespace: str = "") -> str:
+        if self.namespaced and namespace:
+            return f"{self.base}/namespaces/{namespace}/{self.plural}"
+        return f"{self.base}/{self.plural}"
+
+
+@dataclass(frozen=True)
+class Write:
+    """One request: create a missing object, or merge-patch a present one, to bring it to ``desired``."""
+
+    method: str
+    path: str
+    body: dict[str, Any]
+    desired: dict[str, Any]
+    resource: Resource
+
+    @property
+    def name(self) -> str:
+        return display(self.desired)
+
+
+def key(obj: dict[str, Any]) -> Key:
+    meta = obj.get("metadata", {})
+    return obj.get("apiVersion", ""), obj.get("kind", ""), meta.get("namespace", ""), meta.get("name", "")
+
+
+def display(obj: dict[str, Any]) -> str:
+    _, kind, namespace, name = key(obj)
+    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+
+
+def served(discovery: dict[str, dict[str, Any]], kinds: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Resource]:
+    """The resources of the given (apiVersion, kind) pairs, from the API's discovery documents by group version."""
+    resources: dict[tuple[str, str], Resource] = {}
+    wanted = set(kinds)
+    for group_version, document in discovery.items():
+        base = "/api/v1" if group_version == "v1" else f"/apis/{group_version}"
+        for entry in document.get("resources", []):
+            if "/" not in entry["name"] and (group_version, entry["kind"]) in wanted:
+                resources[(group_version, entry["kind"])] = Resource(base, entry["name"], bool(entry["namespaced"]))
+    return resources
+
+
+def merge_patched(target: Any, patch: Any) -> Any:
+    """``target`` with a JSON merge patch (RFC 7386) applied, as the API server applies it."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = merge_patched(result.get(name), value)
+    return result
+
+
+def write_for(desired: dict[str, Any], actual: dict[str, Any] | None, resource: Resource) -> Write | None:
+    """The request that brings ``actual`` (None: missing) to ``desired``, or None when there is nothing to write.
+
+    kubernetes.core's patch may restate what the object already holds (a list it merges is sent whole): when it
+    merges to the live object itself, nothing is written.
+    """
+    namespace, name = key(desired)[2:]
+    collection = resource.collection(namespace)
+    if actual is None:
+        return Write("POST", collection, dict_merge(desired, annotate(desired)), desired, resource)
+    patch = apply_patch(actual, desired)[1]
+    if merge_patched(actual, patch) == actual:
+        return None
+    return Write("PATCH", f"{collection}/{name}", patch, desired, resource)
+
+
+def plan(
+    objects: list[dict[str, Any]], live: dict[Key, dict[str, Any]], resources: dict[tuple[str, str], Resource]
+) -> list[list[Write]]:
+    """The writes that apply ``objects`` over ``live``, in waves (each may go at once), in the objects' order."""
+    waves: list[list[Write]] = [[] for _ in range(LAST_WAVE + 1)]
+    for desired in objects:
+        resource = resources.get(key(desired)[:2])
+        if resource is None:
+            raise ValueError(f"{display(desired)}: the cluster serves no {desired.get('kind')} in {desired.get('apiVersion')}")
+        found = write_for(desired, live.get(key(desired)), resource)
+        if found is not None:
+            waves[WAVES.get(desired.get("kind", ""), LAST_WAVE)].append(found)
+    return [wave for wave in waves if wave]
+
+
+def passing(err: ApiError) -> bool:
+    """Whether a refusal is one that goes away once the controllers have seen the run's earlier writes."""
+    return err.status == 403 and any(reason in str(err) for reason in PASSING)
+
+
+def live_objects(
+    api: KubeApi, resources: dict[tuple[str, str], Resource], selector: str
+) -> dict[Key, dict[str, Any]]:
+    """The cluster's objects of the given kinds that carry the label, as a get of each would return them."""
+    live: dict[Key, dict[str, Any]] = {}
+    for (group_version, kind), resource in resources.items():
+        for item in api.get(resource.collection(), labelSelector=selector).get("items", []):
+            # A list's items lack the type that a get of one object carries.
+            item.update(apiVersion=group_version, kind=kind)
+            live[key(item)] = item
+    return live
+
+
+def discovery(api: KubeApi, objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The discovery documents of the objects' group versions that the cluster serves."""
+    documents: dict[str, dict[str, Any]] = {}
+    for group_version in sorted({key(o)[0] for o in objects}):
+        try:
+            documents[group_version] = api.get("/api/v1" if group_version == "v1" else f"/apis/{group_version}")
+        except ApiError as err:
+            if err.status != 404:
+                raise
+    return documents
+
+
+def send(api: KubeApi, write: Write, patience: float = 10.0, pause: float = 0.2) -> None:
+    """Make one write; a passing refusal is tried again until ``patience`` seconds have gone.
+
+    An object created meanwhile (or one without the label, which the listing missed) is patched instead.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if write.method == "POST":
+                api.post(write.path, write.body)
+            else:
+                api.patch(write.path, write.body)
+            return
+        except ApiError as err:
+            if write.method == "POST" and err.status == 409:
+                actual = api.get(f"{write.path}/{key(write.desired)[3]}")
+                instead = write_for(write.desired, actual, write.resource)
+                if instead is not None:
+                    send(api, instead, patience, pause)
+                return
+            if not passing(err) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+
+
+def run_waves(waves: list[list[Write]], write: Callable[[Write], None], workers: int) -> list[str]:
+    """Each wave's writes at once, ``workers`` at a time, the next wave once a wave is done; the failures, named."""
+    failures: list[str] = []
+
+    def attempt(one: Write) -> str | None:
+        try:
+            write(one)
+        except (ApiError, OSError) as err:
+            return f"{one.name}: {err}"
+        return None
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for wave in waves:
+            failures += [failed for failed in pool.map(attempt, wave) if failed]
+            if failures:
+                break
+    return failures

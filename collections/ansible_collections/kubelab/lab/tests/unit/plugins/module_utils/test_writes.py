@@ -1,0 +1,154 @@
+"""What k8s_apply writes: kubernetes.core's client-side apply decisions, in waves, only for what changed."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError
+from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
+    Resource,
+    Write,
+    merge_patched,
+    passing,
+    plan,
+    run_waves,
+    served,
+)
+from ansible_collections.kubernetes.core.plugins.module_utils.apply import LAST_APPLIED_CONFIG_ANNOTATION
+
+DISCOVERY = {
+    "v1": {
+        "resources": [
+            {"name": "namespaces", "kind": "Namespace", "namespaced": False},
+            {"name": "namespaces/status", "kind": "Namespace", "namespaced": False},
+            {"name": "configmaps", "kind": "ConfigMap", "namespaced": True},
+            {"name": "resourcequotas", "kind": "ResourceQuota", "namespaced": True},
+            {"name": "pods", "kind": "Pod", "namespaced": True},
+        ]
+    },
+    "apps/v1": {"resources": [{"name": "deployments", "kind": "Deployment", "namespaced": True}]},
+}
+KINDS = {("v1", "Namespace"), ("v1", "ConfigMap"), ("v1", "ResourceQuota"), ("v1", "Pod"), ("apps/v1", "Deployment")}
+RESOURCES = served(DISCOVERY, KINDS)
+
+
+def obj(kind: str, name: str, namespace: str = "", **fields: Any) -> dict[str, Any]:
+    meta = {"name": name, **({"namespace": namespace} if namespace else {})}
+    return {"apiVersion": "apps/v1" if kind == "Deployment" else "v1", "kind": kind, "metadata": meta, **fields}
+
+
+def student(name: str) -> list[dict[str, Any]]:
+    """A student's objects, in the order the roles render them: the workloads before the quota."""
+    return [
+        obj("Namespace", name),
+        obj("ConfigMap", "c", name, data={"k": "v"}),
+        obj("Pod", "p", name, spec={"containers": [{"name": "a", "image": "i"}]}),
+        obj("ResourceQuota", "q", name, spec={"hard": {"pods": "10"}}),
+    ]
+
+
+def live_after_apply(desired: dict[str, Any], **server_fields: Any) -> dict[str, Any]:
+    """The object as the API holds it after a client-side apply: the desired fields, the last-applied annotation."""
+    annotation = json.dumps(desired, separators=(",", ":"), sort_keys=True)
+    live = json.loads(json.dumps(desired))
+    live["metadata"].update(annotations={LAST_APPLIED_CONFIG_ANNOTATION: annotation}, uid="u", resourceVersion="1")
+    live.update(server_fields)
+    return live
+
+
+def key_of(o: dict[str, Any]) -> tuple[str, str, str, str]:
+    return o["apiVersion"], o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]
+
+
+def test_discovery_gives_each_kind_its_collection_and_skips_subresources() -> None:
+    assert RESOURCES[("v1", "Namespace")] == Resource("/api/v1", "namespaces", False)
+    assert RESOURCES[("apps/v1", "Deployment")].collection("alice") == "/apis/apps/v1/namespaces/alice/deployments"
+    assert RESOURCES[("v1", "Namespace")].collection("ignored") == "/api/v1/namespaces"
+
+
+def test_a_class_of_one_is_created_in_waves_namespace_then_quota_then_the_rest() -> None:
+    waves = plan(student("alice"), {}, RESOURCES)
+    assert [[w.name for w in wave] for wave in waves] == [
+        ["Namespace alice"],
+        ["ResourceQuota alice/q"],
+        ["ConfigMap alice/c", "Pod alice/p"],
+    ]
+    pod = waves[2][1]
+    assert (pod.method, pod.path) == ("POST", "/api/v1/namespaces/alice/pods")
+    recorded = json.loads(pod.body["metadata"]["annotations"][LAST_APPLIED_CONFIG_ANNOTATION])
+    assert recorded == student("alice")[2], "created with its last-applied configuration, as kubectl apply does"
+
+
+def test_what_the_cluster_holds_as_rendered_is_not_written_even_with_server_set_fields() -> None:
+    objects = student("alice")
+    live = {key_of(o): live_after_apply(o, status={"phase": "Running"}) for o in objects}
+    assert plan(objects, live, RESOURCES) == []
+
+
+def test_a_student_added_to_a_running_class_gets_only_their_objects_written() -> None:
+    running = student("alice") + student("bob")
+    live = {key_of(o): live_after_apply(o) for o in running}
+    waves = plan(running + student("dave"), live, RESOURCES)
+    assert {w.name.split()[-1].split("/")[0] for wave in waves for w in wave} == {"dave"}
+
+
+def test_a_changed_object_is_merge_patched_with_only_the_change() -> None:
+    objects = student("alice")
+    live = {key_of(o): live_after_apply(o) for o in objects}
+    live[key_of(objects[1])]["data"] = {"k": "edited by the student"}
+    [[write]] = plan(objects, live, RESOURCES)
+    assert (write.method, write.path) == ("PATCH", "/api/v1/namespaces/alice/configmaps/c")
+    assert write.body == {"data": {"k": "v"}}
+
+
+def test_a_field_dropped_from_the_rendering_is_removed_from_the_cluster() -> None:
+    before = obj("ConfigMap", "c", "alice", data={"k": "v", "old": "x"})
+    now = obj("ConfigMap", "c", "alice", data={"k": "v"})
+    [[write]] = plan([now], {key_of(before): live_after_apply(before)}, RESOURCES)
+    assert write.body["data"] == {"old": None}
+
+
+def test_students_on_several_clusters_are_planned_per_cluster_from_that_clusters_listing() -> None:
+    alice, bob = student("alice"), student("bob")
+    cluster_a = {key_of(o): live_after_apply(o) for o in alice}
+    assert plan(alice, cluster_a, RESOURCES) == []
+    assert len([w for wave in plan(bob, cluster_a, RESOURCES) for w in wave]) == 4
+
+
+def test_a_kind_the_cluster_does_not_serve_is_named() -> None:
+    with pytest.raises(ValueError, match="Stage stages: the cluster serves no Stage in kwok.x-k8s.io/v1alpha1"):
+        plan([{"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "Stage", "metadata": {"name": "stages"}}], {}, RESOURCES)
+
+
+def test_merge_patch_removes_nulls_and_replaces_lists() -> None:
+    assert merge_patched({"a": 1, "b": [1, 2], "c": {"d": 1}}, {"a": None, "b": [3], "c": {"e": 2}}) == {
+        "b": [3],
+        "c": {"d": 1, "e": 2},
+    }
+
+
+def test_only_refusals_that_a_controller_resolves_are_passing() -> None:
+    assert passing(ApiError(403, "Forbidden", 'pods "p" is forbidden: status unknown for quota: q, resources: pods'))
+    assert passing(ApiError(403, "Forbidden", "error looking up service account alice/default: not found"))
+    assert not passing(ApiError(403, "Forbidden", "violates PodSecurity baseline:latest: privileged"))
+    assert not passing(ApiError(422, "Unprocessable Entity", "status unknown for quota"))
+
+
+def test_waves_go_in_order_and_a_failed_wave_stops_the_next() -> None:
+    waves = plan(student("alice") + student("bob"), {}, RESOURCES)
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def write(one: Write) -> None:
+        with lock:
+            seen.append(one.name)
+        if one.name == "ResourceQuota bob/q":
+            raise ApiError(403, "Forbidden", "exceeded quota")
+
+    failures = run_waves(waves, write, workers=4)
+    assert failures == ["ResourceQuota bob/q: 403 Forbidden: exceeded quota"]
+    assert sorted(seen) == ["Namespace alice", "Namespace bob", "ResourceQuota alice/q", "ResourceQuota bob/q"]
