@@ -147,13 +147,16 @@ def live_objects(
     api: KubeApi, resources: dict[tuple[str, str], Resource], selector: str
 ) -> dict[Key, dict[str, Any]]:
     """The cluster's objects of the given kinds that carry the label, as a get of each would return them."""
-    live: dict[Key, dict[str, Any]] = {}
-    for (group_version, kind), resource in resources.items():
-        for item in api.get(resource.collection(), labelSelector=selector).get("items", []):
+
+    def listing(kind: tuple[str, str]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = api.get(resources[kind].collection(), labelSelector=selector).get("items", [])
+        for item in items:
             # A list's items lack the type that a get of one object carries.
-            item.update(apiVersion=group_version, kind=kind)
-            live[key(item)] = item
-    return live
+            item.update(apiVersion=kind[0], kind=kind[1])
+        return items
+
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(resources)))) as pool:
+        return {key(item): item for items in pool.map(listing, resources) for item in items}
 
 
 def discovery(api: KubeApi, objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
