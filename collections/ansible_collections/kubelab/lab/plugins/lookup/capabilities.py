@@ -47,7 +47,7 @@ import yaml
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.module_utils.roles import find_role, roles_path
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role, roles_path
 
 CAPABILITIES = ("cluster_per_student", "cluster_goes_with_class", "cluster_shared_with_others")
 

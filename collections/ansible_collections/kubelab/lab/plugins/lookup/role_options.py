@@ -43,7 +43,7 @@ import yaml
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.module_utils.roles import find_role, roles_path
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role, roles_path
 
 
 def declared(specs: Mapping[str, Any] | None) -> set[str]:
