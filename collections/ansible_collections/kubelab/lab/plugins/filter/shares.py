@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: shares
 short_description: Split each cluster's objects into shares by namespace, Namespaces first
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - Each cluster's objects, Namespaces first, go into at most O(per_cluster) shares; all objects of one namespace
     (and the Namespace itself) go into the same share, namespaces dealt in turn, so no share waits on another's
@@ -55,7 +55,7 @@ def shares(clusters: list[dict[str, Any]], per_cluster: int) -> list[list[Any]]:
         turn: dict[str, int] = {}
         for obj in objects:
             turn.setdefault(namespace_of(obj), len(turn))
-        parts: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+        parts: list[list[dict[str, Any]]] = [[] for _share in range(count)]
         for obj in objects:
             parts[turn[namespace_of(obj)] % count].append(obj)
         found.extend([cluster["kubeconfig"], part] for part in parts if part)

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: capabilities
 short_description: What the clusters of a provider are, as the provider declares it
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - Reads C(<provider>_capabilities) from C(vars/capabilities.yml) of the provider's role (found on the roles path)
     and checks it, so that nothing outside a provider needs to know providers by name. Each capability is a boolean

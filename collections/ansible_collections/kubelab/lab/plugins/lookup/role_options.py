@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: role_options
 short_description: The options that roles declare in their argument specs
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - For each role named, finds it on the roles path (the configured C(roles_path), then C(roles/) beside the
     playbook) and returns the names of the options that any of its entry points declares in

@@ -14,6 +14,7 @@ import os
 import ssl
 import subprocess
 import tempfile
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +22,35 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+try:
+    import yaml
+except ImportError:
+    # Ansible needs PyYAML itself, so only an interpreter that is not Ansible's lacks it.
+    YAML_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
+
+
+def require_yaml(module: AnsibleModule) -> None:
+    """Fail ``module`` as Ansible's modules do when its Python has no PyYAML (kubeconfigs are YAML)."""
+    if YAML_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+
+
+def load_yaml(text: str, source: Path) -> Any:
+    """The YAML document ``text`` read from ``source``; ValueError naming it when it is not YAML."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ValueError(f"{source} is not YAML: {err}") from None
+
+
+def dump_yaml(document: Any) -> str:
+    """``document`` as YAML, its keys in their order."""
+    text: str = yaml.safe_dump(document, sort_keys=False)
+    return text
 
 
 class ApiError(Exception):
@@ -57,7 +86,11 @@ def exec_credential(spec: dict[str, Any]) -> dict[str, Any]:
     env = dict(os.environ, **{e["name"]: e["value"] for e in spec.get("env") or []})
     command = [str(spec["command"]), *map(str, spec.get("args") or [])]
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+        # Not the module's run_command (ansible-bad-function): KubeApi has no module, and run_command has no
+        # timeout for a plugin that hangs.
+        done = subprocess.run(  # pylint: disable=ansible-bad-function
+            command, env=env, capture_output=True, text=True, timeout=60, check=True
+        )
     except (OSError, subprocess.SubprocessError) as err:
         raise ValueError(f"the kubeconfig's credential plugin {command[0]} failed: {err}") from None
     status: dict[str, Any] = json.loads(done.stdout).get("status") or {}
@@ -71,7 +104,7 @@ def resolve_context(kubeconfig: str | Path, context_name: str | None = None) -> 
     files referenced by path are embedded as data.
     """
     path = Path(kubeconfig)
-    config = yaml.safe_load(path.read_text()) or {}
+    config = load_yaml(path.read_text(), path) or {}
     name = context_name or config.get("current-context")
     if not name:
         raise ValueError(f"{path}: no context named and no current-context")
@@ -118,7 +151,11 @@ class KubeApi:
         self._headers = {"Accept": "application/json"}
         if user.get("token"):
             self._headers["Authorization"] = f"Bearer {user['token']}"
-        self._context = self._ssl_context(user, path.parent)
+        # One opener per client, where urlopen would build one for the TLS context on every request. Not
+        # ansible.module_utils.urls (replace-urlopen): Request.open installs its opener process-wide and opens
+        # through whichever was installed last, while the modules' threads talk to clusters with different CAs.
+        tls = urllib.request.HTTPSHandler(context=self._ssl_context(user, path.parent))
+        self._opener = urllib.request.build_opener(tls)
 
     def _ssl_context(self, user: dict[str, Any], base: Path) -> ssl.SSLContext:
         context = ssl.create_default_context()
@@ -154,7 +191,7 @@ class KubeApi:
             headers["Content-Type"] = content_type
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, context=self._context, timeout=30) as reply:
+            with self._opener.open(req, timeout=30) as reply:
                 result: dict[str, Any] = json.loads(reply.read() or b"{}")
                 return result
         except urllib.error.HTTPError as err:
@@ -169,7 +206,7 @@ class KubeApi:
         query = {"watch": "true", "resourceVersion": resource_version, "timeoutSeconds": str(seconds), **selectors}
         url = self.server + path + "?" + urllib.parse.urlencode(query)
         req = urllib.request.Request(url, headers=self._headers)
-        with urllib.request.urlopen(req, context=self._context, timeout=seconds + 10) as reply:
+        with self._opener.open(req, timeout=seconds + 10) as reply:
             for line in reply:
                 if line.strip():
                     event: dict[str, Any] = json.loads(line)

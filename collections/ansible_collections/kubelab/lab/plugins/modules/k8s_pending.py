@@ -16,7 +16,9 @@ description:
     times before it finds there is nothing to do.
   - Objects of a kind the cluster does not serve are kept, so the apply reports them.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 options:
   clusters:
     description: The objects to apply to each cluster.
@@ -66,7 +68,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
 from ansible_collections.kubernetes.core.plugins.module_utils.apply import apply_patch
 
 Key = tuple[str, str, str, str]
@@ -80,7 +82,7 @@ def key(obj: dict[str, Any]) -> Key:
 def collection_paths(api: KubeApi, kinds: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The list path of each (apiVersion, kind) the cluster serves, from its discovery documents."""
     paths: dict[tuple[str, str], str] = {}
-    for group_version in {gv for gv, _ in kinds}:
+    for group_version in {gv for gv, _kind in kinds}:
         base = "/api/v1" if group_version == "v1" else f"/apis/{group_version}"
         try:
             served = api.get(base).get("resources", [])
@@ -160,6 +162,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    require_yaml(module)
     clusters = module.params["clusters"]
     # A cluster per student (ec2) is far away: they are read at once.
     with ThreadPoolExecutor(max_workers=max(1, min(16, len(clusters)))) as pool:
