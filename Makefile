@@ -31,7 +31,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help lab test deps test-deps venv binaries lint pytest molecule teardown clean
+.PHONY: help lab test deps test-deps venv binaries lint sanity pytest molecule teardown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,7 +40,7 @@ lab: venv binaries ## Stand up the class of CLASS (default sim): cluster and stu
 	$(BIN)/ansible-playbook site.yml -i $(INVENTORY)
 	@echo "Kubeconfigs: output/$(CLASS)/<student>/kubeconfig for each student, output/$(CLASS)/admin.kubeconfig for you."
 
-test: lint pytest molecule ## Lint, unit and cluster tests, molecule scenarios (what CI runs)
+test: lint sanity pytest molecule ## Lint, ansible-test sanity, unit and cluster tests, molecule scenarios (what CI runs)
 
 # apt-get install of the missing ones among $(1).
 define apt_install
@@ -75,6 +75,9 @@ lint: venv ## yamllint, ansible-lint (production profile), mypy
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint
 	$(BIN)/mypy
+
+sanity: venv ## ansible-test sanity of the kubelab.lab collection: every test that needs no container
+	$(BIN)/python scripts/sanity.py
 
 pytest: venv binaries test-deps ## pytest: unit, playbook and real sim cluster tests
 	$(BIN)/pytest

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: foreign_namespaces
 short_description: The students' namespaces that a cluster already has, not made for them by this class
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - Given the students of one cluster and the namespaces that cluster has, the namespaces of those students that exist
     without both labels C(kubelab.io/class=<class>) and C(kubelab.io/student=<student>), each described with the labels

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: nodeport
 short_description: Each student with the NodePort of a workload's Service
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - On a cluster of their own a student gets O(fixed) (the tutorial's number); on a cluster students share, the
     first port of their block plus O(offset), which must lie in the block.

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: quantity
 short_description: The value of a Kubernetes resource quantity
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - The number a Kubernetes quantity stands for (C(500m) is 0.5, C(2Gi) is 2147483648, C(1e3) is 1000), so that two
     quantities of one resource can be compared.

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: rollout_versions
 short_description: Each student with the version their Deployment is rendered at first
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - A student whose namespace does not hold the workload yet (C(fresh)) starts at O(first); the tutorial's rollout
     to O(final) follows (the deploy role's C(after) phase), so both stand in the ReplicaSet history. A student who

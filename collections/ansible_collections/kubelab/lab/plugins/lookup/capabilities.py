@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: capabilities
 short_description: What the clusters of a provider are, as the provider declares it
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - Reads C(<provider>_capabilities) from C(vars/capabilities.yml) of the provider's role (found on the roles path)
     and checks it, so that nothing outside a provider needs to know providers by name. Each capability is a boolean
@@ -47,7 +47,7 @@ import yaml
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.module_utils.roles import find_role, roles_path
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role, roles_path
 
 CAPABILITIES = ("cluster_per_student", "cluster_goes_with_class", "cluster_shared_with_others")
 

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: role_options
 short_description: The options that roles declare in their argument specs
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - For each role named, finds it on the roles path (the configured C(roles_path), then C(roles/) beside the
     playbook) and returns the names of the options that any of its entry points declares in
@@ -43,7 +43,7 @@ import yaml
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.module_utils.roles import find_role, roles_path
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role, roles_path
 
 
 def declared(specs: Mapping[str, Any] | None) -> set[str]:

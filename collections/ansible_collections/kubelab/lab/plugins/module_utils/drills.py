@@ -217,6 +217,7 @@ def replicaset(ns: Namespace, images: Images) -> list[str]:
             "spec": {"containers": [{"name": "server", "image": images.at(images.first)}]},
         }
         ns.api.post(ns.path("", "pods"), bare)
+
         def surplus_removed() -> set[str] | None:
             # Done when 3 pods are left and the ReplicaSet owns them all (it adopts a matching orphan).
             pods = ns.pods(selector)
@@ -310,6 +311,7 @@ def rollback(ns: Namespace, images: Images, deadline: int) -> list[str]:
         set_image(ns, name, images.at(images.final))
         ns.rolled_out(name)
         set_image(ns, name, images.at(images.missing))
+
         def stalled_deployment() -> dict[str, Any] | None:
             deployment = ns.deployment(name)
             return deployment if condition(deployment, "Progressing").get("reason") == "ProgressDeadlineExceeded" else None

@@ -18,13 +18,41 @@ import ssl
 import subprocess
 import tempfile
 import threading
+import traceback
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+try:
+    import yaml
+except ImportError:
+    # Ansible needs PyYAML itself, so only an interpreter that is not Ansible's lacks it.
+    YAML_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
+
+
+def require_yaml(module: AnsibleModule) -> None:
+    """Fail ``module`` as Ansible's modules do when its Python has no PyYAML (kubeconfigs are YAML)."""
+    if YAML_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+
+
+def load_yaml(text: str, source: Path) -> Any:
+    """The YAML document ``text`` read from ``source``; ValueError naming it when it is not YAML."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ValueError(f"{source} is not YAML: {err}") from None
+
+
+def dump_yaml(document: Any) -> str:
+    """``document`` as YAML, its keys in their order."""
+    text: str = yaml.safe_dump(document, sort_keys=False)
+    return text
 
 
 class ApiError(Exception):
@@ -60,7 +88,11 @@ def exec_credential(spec: dict[str, Any]) -> dict[str, Any]:
     env = dict(os.environ, **{e["name"]: e["value"] for e in spec.get("env") or []})
     command = [str(spec["command"]), *map(str, spec.get("args") or [])]
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+        # Not the module's run_command (ansible-bad-function): KubeApi has no module, and run_command has no
+        # timeout for a plugin that hangs.
+        done = subprocess.run(  # pylint: disable=ansible-bad-function
+            command, env=env, capture_output=True, text=True, timeout=60, check=True
+        )
     except (OSError, subprocess.SubprocessError) as err:
         raise ValueError(f"the kubeconfig's credential plugin {command[0]} failed: {err}") from None
     status: dict[str, Any] = json.loads(done.stdout).get("status") or {}
@@ -74,7 +106,7 @@ def resolve_context(kubeconfig: str | Path, context_name: str | None = None) -> 
     files referenced by path are embedded as data.
     """
     path = Path(kubeconfig)
-    config = yaml.safe_load(path.read_text()) or {}
+    config = load_yaml(path.read_text(), path) or {}
     name = context_name or config.get("current-context")
     if not name:
         raise ValueError(f"{path}: no context named and no current-context")
@@ -123,6 +155,9 @@ class KubeApi:
         self._headers = {"Accept": "application/json"}
         if user.get("token"):
             self._headers["Authorization"] = f"Bearer {user['token']}"
+        # Not ansible.module_utils.urls (replace-urlopen): its Request.open installs its opener process-wide and
+        # opens through whichever was installed last, while the modules' threads talk to clusters with different
+        # CAs; and it opens a connection per request.
         self._context = self._ssl_context(user, path.parent)
 
     def _ssl_context(self, user: dict[str, Any], base: Path) -> ssl.SSLContext:
@@ -144,17 +179,19 @@ class KubeApi:
                 os.unlink(pair)
         return context
 
+    def _open(self, timeout: float) -> http.client.HTTPConnection:
+        host, port = self._url.hostname or "localhost", self._url.port
+        if self._url.scheme == "https":
+            return http.client.HTTPSConnection(host, port, context=self._context, timeout=timeout)
+        return http.client.HTTPConnection(host, port, timeout=timeout)
+
     def _connection(self, fresh: bool = False) -> http.client.HTTPConnection:
         """This thread's connection to the server, opened on first use (or anew)."""
         connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
         if connection is None or fresh:
             if connection is not None:
                 connection.close()
-            host, port = self._url.hostname or "localhost", self._url.port
-            if self._url.scheme == "https":
-                connection = http.client.HTTPSConnection(host, port, context=self._context, timeout=30)
-            else:
-                connection = http.client.HTTPConnection(host, port, timeout=30)
+            connection = self._open(30)
             self._local.connection = connection
         return connection
 
@@ -205,13 +242,18 @@ class KubeApi:
     def watch(self, path: str, resource_version: str, seconds: int, **selectors: str) -> Iterator[dict[str, Any]]:
         """The events of a collection from ``resource_version`` on, for at most ``seconds``."""
         query = {"watch": "true", "resourceVersion": resource_version, "timeoutSeconds": str(seconds), **selectors}
-        url = self.server + path + "?" + urllib.parse.urlencode(query)
-        req = urllib.request.Request(url, headers=self._headers)
-        with urllib.request.urlopen(req, context=self._context, timeout=seconds + 10) as reply:
+        connection = self._open(seconds + 10)
+        try:
+            connection.request("GET", self._url.path + path + "?" + urllib.parse.urlencode(query), headers=self._headers)
+            reply = connection.getresponse()
+            if reply.status >= 400:
+                raise ApiError(reply.status, reply.reason, reply.read().decode(errors="replace"))
             for line in reply:
                 if line.strip():
                     event: dict[str, Any] = json.loads(line)
                     yield event
+        finally:
+            connection.close()
 
     def patch(self, path: str, body: Any, patch_type: str = "merge") -> dict[str, Any]:
         kinds = {"merge": "application/merge-patch+json", "json": "application/json-patch+json"}

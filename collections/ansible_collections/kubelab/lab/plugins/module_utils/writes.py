@@ -78,7 +78,7 @@ def key(obj: dict[str, Any]) -> Key:
 
 
 def display(obj: dict[str, Any]) -> str:
-    _, kind, namespace, name = key(obj)
+    kind, namespace, name = key(obj)[1:]
     return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
 
 
@@ -127,7 +127,7 @@ def plan(
     objects: list[dict[str, Any]], live: dict[Key, dict[str, Any]], resources: dict[tuple[str, str], Resource]
 ) -> list[list[Write]]:
     """The writes that apply ``objects`` over ``live``, in waves (each may go at once), in the objects' order."""
-    waves: list[list[Write]] = [[] for _ in range(LAST_WAVE + 1)]
+    waves: list[list[Write]] = [[] for wave in range(LAST_WAVE + 1)]
     for desired in objects:
         resource = resources.get(key(desired)[:2])
         if resource is None:

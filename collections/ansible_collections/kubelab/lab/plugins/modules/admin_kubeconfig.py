@@ -15,7 +15,9 @@ description:
   - With O(dest), writes that one context as a kubeconfig of its own (certificate files embedded), mode 0600;
     changed only when the content differs. Supports check mode.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 options:
   kubeconfig:
     description: The kubeconfig to check.
@@ -65,18 +67,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, dump_yaml, require_yaml
 
 REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
 
 
 def attributes(right: str) -> dict[str, str]:
     """``create rolebindings.rbac.authorization.k8s.io`` as a SelfSubjectAccessReview's resourceAttributes."""
-    verb, _, target = right.partition(" ")
-    resource, _, group = target.strip().partition(".")
-    resource, _, subresource = resource.partition("/")
+    verb, target = right.partition(" ")[::2]
+    resource, group = target.strip().partition(".")[::2]
+    resource, subresource = resource.partition("/")[::2]
     return {"verb": verb, "resource": resource, "subresource": subresource, "group": group}
 
 
@@ -108,6 +109,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    require_yaml(module)
     params: dict[str, Any] = module.params
     source = f"{params['kubeconfig']} (context {params['context'] or 'current'})"
     try:
@@ -117,7 +119,7 @@ def main() -> None:
     except ApiError as err:
         hint = " (the credentials are refused)" if err.status in (401, 403) else ""
         module.fail_json(msg=f"{source}: the API server answered {err}{hint}")
-    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as err:
+    except (OSError, ValueError, KeyError, TypeError) as err:
         module.fail_json(msg=f"{source}: cannot reach the cluster: {err}")
     if denied:
         module.fail_json(
@@ -127,7 +129,7 @@ def main() -> None:
         )
     changed = False
     if params["dest"]:
-        content = yaml.safe_dump(api.config, sort_keys=False)
+        content = dump_yaml(api.config)
         dest = Path(params["dest"])
         changed = not (dest.is_file() and dest.read_text() == content)
         if changed and not module.check_mode:

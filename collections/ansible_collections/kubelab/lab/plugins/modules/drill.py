@@ -15,7 +15,9 @@ description:
   - Each drill waits for the controllers, checks the outcome, removes what it made and says what happened and why.
   - Students run in parallel; the module fails when any drill of any student fails, with what was seen.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 options:
   students:
     description: The students.
@@ -102,7 +104,7 @@ from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils import drills
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
 
 
 def drill_student(student: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +156,7 @@ def main() -> None:
             "timeout": {"type": "int", "default": 60},
         },
     )
+    require_yaml(module)
     params = module.params
     with ThreadPoolExecutor(max_workers=max(1, params["parallel"])) as pool:
         futures = {s["name"]: pool.submit(drill_student, s, params) for s in params["students"]}

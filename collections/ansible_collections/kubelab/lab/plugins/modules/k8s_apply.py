@@ -20,7 +20,7 @@ description:
     (about 460 objects) this module takes a half of that time.
   - The clusters are worked on at once. A re-run that changes nothing makes no write.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 options:
   clusters:
     description: The objects to apply to each cluster.
@@ -89,7 +89,7 @@ from functools import partial
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
 from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     discovery,
     live_objects,
@@ -137,6 +137,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    require_yaml(module)
     params = module.params
     clusters = params["clusters"]
     # A cluster per student (ec2) is far away: they are worked on at once.

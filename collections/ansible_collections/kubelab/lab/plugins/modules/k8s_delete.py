@@ -18,7 +18,9 @@ description:
   - It speaks REST itself, so a run costs a fraction of a second where M(kubernetes.core.k8s) pays the import of
     the kubernetes package first.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 extends_documentation_fragment: [kubelab.lab.kubeconfig]
 options:
   api_version:
@@ -98,7 +100,7 @@ import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
 
 # The object is gone, or being deleted already (a namespace that terminates answers 409).
 GONE = (404, 409)
@@ -180,6 +182,7 @@ def main() -> None:
         required_together=[("owner_label", "owners")],
         supports_check_mode=True,
     )
+    require_yaml(module)
     params = module.params
     path = f"{'/api' if params['api_version'] == 'v1' else '/apis'}/{params['api_version']}/{params['resource']}"
     selector, start = params["label_selector"], time.monotonic()

@@ -12,7 +12,9 @@ description:
     have a Deployment, say). It speaks REST itself, so a run costs a fraction of a second where
     M(kubernetes.core.k8s_info) pays the import of the kubernetes package first.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 extends_documentation_fragment: [kubelab.lab.kubeconfig]
 options:
   api_version:
@@ -53,7 +55,7 @@ names:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
 
 
 def main() -> None:
@@ -67,6 +69,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    require_yaml(module)
     params = module.params
     prefix = "/api" if params["api_version"] == "v1" else "/apis"
     query = {

@@ -15,7 +15,9 @@ description:
   - One list request per kind and poll, whatever the number of students, and no import of the kubernetes
     package; it speaks REST itself.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 extends_documentation_fragment: [kubelab.lab.kubeconfig]
 options:
   label_selector:
@@ -55,7 +57,7 @@ seconds:
 
 import time
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
 from ansible_collections.kubelab.lab.plugins.module_utils.readiness import PROBLEMS
 
 PATHS = {
@@ -92,6 +94,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    require_yaml(module)
     params = module.params
     start = time.monotonic()
     try:

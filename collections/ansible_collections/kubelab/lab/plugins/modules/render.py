@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: render
 short_description: Render a workload role's template for the students of each cluster and add the objects to the class's
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 description:
   - The contract between a workload role and the deploy role. The template (in the calling role's C(templates/))
     is rendered once per cluster, with C(students) the students of that cluster, and must give a YAML list of

@@ -19,7 +19,7 @@ description:
     not and why.
   - Read-only; a run on a healthy cluster takes a few milliseconds beyond the module's start.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
 options:
   cluster_dir:
     description: The cluster's folder in kwokctl's work dir, C(<workdir>/clusters/<name>) (holds C(bin/) and C(pki/)).
@@ -82,7 +82,7 @@ import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils.sim_health import (
@@ -96,7 +96,9 @@ from ansible_collections.kubelab.lab.plugins.module_utils.sim_health import (
     summary,
 )
 
-Answer = tuple[int, str] | str
+# An endpoint's status and body, or why it gave none. Union, not |: ansible-test lints modules for the oldest
+# Python a module may run on, where | of two types fails at run time.
+Answer = Union[tuple[int, str], str]
 
 
 def processes(bin_dir: str) -> dict[str, list[tuple[int, str]]]:
@@ -156,7 +158,7 @@ def check(cluster_dir: Path, ports: dict[str, int], timeout: float) -> dict[str,
     cluster_tls, anyone = tls_contexts(cluster_dir / "pki")
 
     def answer(name: str) -> Answer:
-        if process_problem([state for _, state in procs[name]]) is not None:
+        if process_problem([state for _pid, state in procs[name]]) is not None:
             return "not asked"  # no single live process: its problem is known without asking
         endpoint = ENDPOINTS[name]
         context = cluster_tls if endpoint.cluster_tls else anyone
@@ -166,8 +168,8 @@ def check(cluster_dir: Path, ports: dict[str, int], timeout: float) -> dict[str,
         answers = dict(zip(COMPONENTS, pool.map(answer, COMPONENTS)))
     result = {}
     for name in COMPONENTS:
-        problem = component_problem(name, [state for _, state in procs[name]], answers[name])
-        result[name] = {"healthy": problem is None, "problem": problem, "pids": sorted(pid for pid, _ in procs[name])}
+        problem = component_problem(name, [state for _pid, state in procs[name]], answers[name])
+        result[name] = {"healthy": problem is None, "problem": problem, "pids": sorted(pid for pid, _state in procs[name])}
     return result
 
 

@@ -15,7 +15,9 @@ description:
   - Returns no token, so nothing secret reaches Ansible's output.
   - With O(state=absent), removes the students' output folders.
 version_added: 0.1.0
-author: kubelab
+author: kubelab (!UNKNOWN)
+requirements:
+  - PyYAML
 options:
   admin_kubeconfig:
     description: Kubeconfig of the cluster's admin, with certificates embedded; its server and CA go to the students.
@@ -103,9 +105,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import (
+    ApiError,
+    KubeApi,
+    dump_yaml,
+    load_yaml,
+    require_yaml,
+)
 
 KUBECONFIG = "kubeconfig"
 USER_INFO = "user-info.yaml"
@@ -128,16 +135,11 @@ def iso(moment: datetime.datetime) -> str:
 
 def current_token(kubeconfig: Path) -> str | None:
     try:
-        config = yaml.safe_load(kubeconfig.read_text())
+        config = load_yaml(kubeconfig.read_text(), kubeconfig)
         token = config["users"][0]["user"]["token"]
-    except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError):
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
     return token if isinstance(token, str) else None
-
-
-def dump(document: dict[str, Any]) -> str:
-    text: str = yaml.safe_dump(document, sort_keys=False)
-    return text
 
 
 def write_private(path: Path, content: str, check_mode: bool) -> bool:
@@ -167,8 +169,8 @@ class ClassAccess:
         self.cluster = self.api.cluster
         self.now = datetime.datetime.now(tz=UTC)
 
-    def still_good(self, token: str | None, namespace: str, account: str) -> datetime.datetime | None:
-        """The expiry of ``token`` when the API accepts it for the account and it is not due; else None."""
+    def still_good(self, token: str | None, namespace: str, account: str) -> tuple[str, datetime.datetime] | None:
+        """``token`` and its expiry when the API accepts it for the account and it is not due; else None."""
         expires = token_expiry(token) if token else None
         renew_seconds = self.module.params["renew_seconds"]
         if token is None or expires is None or (expires - self.now).total_seconds() < renew_seconds:
@@ -181,7 +183,7 @@ class ClassAccess:
         user = status.get("user", {}).get("username")
         if not status.get("authenticated") or user != f"system:serviceaccount:{namespace}:{account}":
             return None
-        return expires
+        return token, expires
 
     def new_token(self, namespace: str, account: str) -> tuple[str, datetime.datetime]:
         request = {
@@ -213,7 +215,7 @@ class ClassAccess:
             ],
             "current-context": name,
         }
-        return dump(config)
+        return dump_yaml(config)
 
     def user_info(self, student: dict[str, Any], expires: datetime.datetime) -> str:
         info = {
@@ -226,20 +228,17 @@ class ClassAccess:
             "services": self.module.params["published"].get(student["name"], []),
         }
         header = "# Your Kubernetes lab. Use it with: export KUBECONFIG=<this folder>/kubeconfig\n"
-        return header + dump(info)
+        return header + dump_yaml(info)
 
     def ensure(self, student: dict[str, Any]) -> dict[str, Any]:
         folder = Path(student["output_dir"])
         kubeconfig = folder / KUBECONFIG
         namespace, account = student["namespace"], student["service_account"]
-        token = current_token(kubeconfig)
-        expires = self.still_good(token, namespace, account)
-        renewed = expires is None
+        kept = self.still_good(current_token(kubeconfig), namespace, account)
+        renewed = kept is None
         if renewed and self.module.check_mode:
             return {"changed": True, "renewed": True, "token_expires": None, "kubeconfig": str(kubeconfig)}
-        if renewed:
-            token, expires = self.new_token(namespace, account)
-        assert token is not None and expires is not None
+        token, expires = kept if kept is not None else self.new_token(namespace, account)
         changed = write_private(kubeconfig, self.kubeconfig(student, token), self.module.check_mode)
         changed |= write_private(folder / USER_INFO, self.user_info(student, expires), self.module.check_mode)
         return {"changed": changed, "renewed": renewed, "token_expires": iso(expires), "kubeconfig": str(kubeconfig)}
@@ -258,7 +257,7 @@ def main() -> None:
         argument_spec={
             "admin_kubeconfig": {"type": "path", "required": True},
             "cluster_name": {"type": "str", "required": True},
-            "token_seconds": {"type": "int", "default": 86400},
+            "token_seconds": {"type": "int", "default": 86400, "no_log": False},  # a lifetime, no secret
             "renew_seconds": {"type": "int", "default": 3600},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "students": {
@@ -277,6 +276,7 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    require_yaml(module)
     if module.params["state"] == "absent":
         done = {s["name"]: remove(s, module.check_mode) for s in module.params["students"]}
     else:

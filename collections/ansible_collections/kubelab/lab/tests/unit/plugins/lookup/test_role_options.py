@@ -8,7 +8,7 @@ import pytest
 
 from ansible.errors import AnsibleLookupError
 from ansible_collections.kubelab.lab.plugins.lookup.role_options import LookupModule, declared
-from ansible_collections.kubelab.lab.plugins.module_utils.roles import find_role
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role
 
 SPECS = """
 argument_specs:

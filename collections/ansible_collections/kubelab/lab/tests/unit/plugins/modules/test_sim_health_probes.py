@@ -50,7 +50,7 @@ def settled(bin_dir: Path, component: str, state: str) -> list[tuple[int, str]]:
     deadline = time.monotonic() + 5
     while True:
         found = processes(str(bin_dir))[component]
-        if any(s == state for _, s in found) or time.monotonic() > deadline:
+        if any(found_state == state for _pid, found_state in found) or time.monotonic() > deadline:
             return found
         time.sleep(0.05)
 

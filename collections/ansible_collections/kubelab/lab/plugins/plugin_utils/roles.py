@@ -1,4 +1,8 @@
-"""Roles on the roles path, for the lookups that read what a role declares."""
+"""Roles on the roles path, for the lookups that read what a role declares.
+
+Controller code (it reads Ansible's configuration), so it lives in plugin_utils: module_utils is
+what modules carry to the host they run on.
+"""
 
 from __future__ import annotations
 
