@@ -1,0 +1,67 @@
+"""The students of a run: each one's namespace, slot, NodePort block, cluster and files, as pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the class sets for every student."""
+
+    lab_class: str
+    namespace_prefix: str
+    nodeport_base: int
+    nodeports_per_student: int
+    own_range: tuple[int, int]  # the NodePorts of a student alone on their cluster
+    class_kubeconfig: str  # the class's cluster
+    own_kubeconfig: str | None  # "%s" pattern of each student's own cluster, when the provider gives one
+    output_dir: str
+
+
+def slots(students: Sequence[str], pinned: Mapping[str, Any]) -> dict[str, int]:
+    """Each student's slot: the one pinned (student_slot), or their position in the students group."""
+    return {name: int(pinned[name]) if pinned.get(name) is not None else index for index, name in enumerate(students)}
+
+
+def cluster_of(name: str, own: Mapping[str, Any], settings: Settings) -> str:
+    """A student's cluster: their own (given, or the provider's per student), or the class's."""
+    if own.get(name):
+        return str(own[name])
+    return settings.own_kubeconfig % name if settings.own_kubeconfig else settings.class_kubeconfig
+
+
+def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, Mapping[str, Any]],
+           settings: Settings) -> list[dict[str, Any]]:
+    """One entry per student of the run (``play``, sorted), knowing the whole class (``students``)."""
+    pinned = {name: (hostvars.get(name) or {}).get("student_slot") for name in students}
+    own = {name: (hostvars.get(name) or {}).get("student_admin_kubeconfig") for name in students}
+    slot_of = slots(students, pinned)
+    clusters = [cluster_of(name, own, settings) for name in students]
+    entries = []
+    for name in sorted(set(play) & set(students)):
+        slot, cluster = slot_of[name], cluster_of(name, own, settings)
+        first = settings.nodeport_base + slot * settings.nodeports_per_student
+        shared = clusters.count(cluster) > 1
+        block = (first, first + settings.nodeports_per_student - 1) if shared else settings.own_range
+        nodeports = {"first": block[0], "last": block[1]}
+        namespace = settings.namespace_prefix + name
+        info: dict[str, Any] = {"class": settings.lab_class}
+        email = (hostvars.get(name) or {}).get("student_email")
+        if email is not None:
+            info["email"] = email
+        info["nodeports"] = dict(nodeports)
+        entries.append({
+            "name": name,
+            "namespace": namespace,
+            "slot": slot,
+            "nodeport_first": first,
+            "nodeports": nodeports,
+            "admin_kubeconfig": cluster,
+            "shared": shared,
+            "access": {"name": name, "namespace": namespace, "output_dir": f"{settings.output_dir}/{name}",
+                       "info": info},
+        })
+    return entries

@@ -1,0 +1,58 @@
+"""The roster of a run: slots, NodePort blocks, clusters, as the student role and the workloads read them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import Settings, roster, slots
+
+SETTINGS = Settings(lab_class="fall", namespace_prefix="", nodeport_base=30100, nodeports_per_student=10,
+                    own_range=(30000, 30098), class_kubeconfig="out/admin.kubeconfig", own_kubeconfig=None,
+                    output_dir="out")
+CLASS = ["carol", "alice", "bob"]
+
+
+def test_a_slot_is_the_pinned_one_or_the_position_in_the_group() -> None:
+    assert slots(CLASS, {"bob": 7}) == {"carol": 0, "alice": 1, "bob": 7}
+
+
+def test_on_the_class_cluster_each_student_gets_their_slots_block_and_the_run_is_sorted() -> None:
+    entries = roster(["bob", "alice", "carol"], CLASS, {}, SETTINGS)
+    assert [e["name"] for e in entries] == ["alice", "bob", "carol"]
+    alice = entries[0]
+    assert (alice["slot"], alice["nodeport_first"], alice["nodeports"]) == (1, 30110, {"first": 30110, "last": 30119})
+    assert alice["shared"] and alice["admin_kubeconfig"] == "out/admin.kubeconfig"
+    assert alice["access"] == {"name": "alice", "namespace": "alice", "output_dir": "out/alice",
+                               "info": {"class": "fall", "nodeports": {"first": 30110, "last": 30119}}}
+
+
+def test_a_limited_run_keeps_the_slots_of_the_whole_class() -> None:
+    [bob] = roster(["bob", "localhost"], CLASS, {}, SETTINGS)
+    assert (bob["slot"], bob["nodeports"]["first"]) == (2, 30120)
+
+
+def test_a_class_of_one_is_alone_on_its_cluster_with_the_own_range() -> None:
+    [solo] = roster(["solo"], ["solo"], {}, SETTINGS)
+    assert not solo["shared"] and solo["nodeports"] == {"first": 30000, "last": 30098}
+
+
+def test_students_on_clusters_of_their_own_and_one_given_explicitly() -> None:
+    settings = replace(SETTINGS, own_kubeconfig="out/%s/cluster.kubeconfig", namespace_prefix="fall-")
+    hostvars = {"bob": {"student_admin_kubeconfig": "elsewhere.kubeconfig", "student_email": "bob@example.org"}}
+    alice, bob, carol = roster(CLASS, CLASS, hostvars, settings)
+    assert alice["admin_kubeconfig"] == "out/alice/cluster.kubeconfig" and not alice["shared"]
+    assert bob["admin_kubeconfig"] == "elsewhere.kubeconfig" and bob["access"]["info"]["email"] == "bob@example.org"
+    assert carol["namespace"] == "fall-carol" and carol["nodeports"] == {"first": 30000, "last": 30098}
+
+
+def test_two_students_given_the_same_cluster_share_it() -> None:
+    hostvars = {name: {"student_admin_kubeconfig": "lab.kubeconfig"} for name in ("alice", "bob")}
+    settings = replace(SETTINGS, own_kubeconfig="out/%s/cluster.kubeconfig")
+    entries = {e["name"]: e for e in roster(CLASS, CLASS, hostvars, settings)}
+    assert entries["alice"]["shared"] and entries["bob"]["shared"] and not entries["carol"]["shared"]
+    assert entries["bob"]["nodeports"] == {"first": 30120, "last": 30129}
+
+
+def test_a_student_added_to_a_running_class_takes_the_next_slot() -> None:
+    [dave] = roster(["dave"], [*CLASS, "dave"], {}, SETTINGS)
+    assert dave["slot"] == 3 and dave["nodeports"]["first"] == 30130
