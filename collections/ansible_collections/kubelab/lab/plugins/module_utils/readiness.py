@@ -20,11 +20,19 @@ def deployment_problem(obj: dict[str, Any]) -> str | None:
     progressing = condition(obj, "Progressing")
     if progressing.get("reason") == "ProgressDeadlineExceeded":
         return f"stalled: {progressing.get('message', '')}"
-    if status.get("observedGeneration", 0) < obj["metadata"].get("generation", 0):
-        return "not yet seen by its controller"
+    unseen = observed_problem(obj)
+    if unseen:
+        return unseen
     counts = (status.get("updatedReplicas", 0), status.get("availableReplicas", 0), status.get("replicas", 0))
     if counts != (want, want, want):
         return f"updated/available/total {counts[0]}/{counts[1]}/{counts[2]} of {want}"
+    return None
+
+
+def observed_problem(obj: dict[str, Any]) -> str | None:
+    """None once the object's controller has seen its latest spec (for a Deployment: its revision recorded)."""
+    if obj.get("status", {}).get("observedGeneration", 0) < obj["metadata"].get("generation", 0):
+        return "not yet seen by its controller"
     return None
 
 

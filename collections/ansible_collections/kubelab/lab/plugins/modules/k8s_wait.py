@@ -30,6 +30,14 @@ options:
     elements: str
     choices: [Node, Deployment, StatefulSet, Job, Pod]
     default: [Deployment, Pod]
+  until:
+    description:
+      - C(ready) waits for what the description says; C(observed) only until each object's controller has seen its
+        latest spec (C(status.observedGeneration)) - for a new Deployment, until its first revision is recorded, so
+        that a change applied next is a rollout of its own.
+    type: str
+    choices: [ready, observed]
+    default: ready
   timeout:
     description: Seconds to wait at most.
     type: int
@@ -58,7 +66,7 @@ seconds:
 import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
-from ansible_collections.kubelab.lab.plugins.module_utils.readiness import PROBLEMS
+from ansible_collections.kubelab.lab.plugins.module_utils.readiness import PROBLEMS, Problem, observed_problem
 
 PATHS = {
     "Node": "/api/v1/nodes",
@@ -69,14 +77,15 @@ PATHS = {
 }
 
 
-def unready(api: KubeApi, kinds: list[str], selector: str) -> tuple[dict[str, int], list[str]]:
+def unready(api: KubeApi, kinds: list[str], selector: str, until: str) -> tuple[dict[str, int], list[str]]:
     ready: dict[str, int] = {}
     waiting: list[str] = []
     for kind in kinds:
         ready[kind] = 0
+        verdict: Problem = observed_problem if until == "observed" else PROBLEMS[kind]
         for obj in api.get(PATHS[kind], labelSelector=selector).get("items", []):
             meta = obj["metadata"]
-            problem = PROBLEMS[kind](obj)
+            problem = verdict(obj)
             if problem is None:
                 ready[kind] += 1
             else:
@@ -90,6 +99,7 @@ def main() -> None:
             "kubeconfig": {"type": "path", "required": True},
             "label_selector": {"type": "str", "required": True},
             "kinds": {"type": "list", "elements": "str", "default": ["Deployment", "Pod"], "choices": list(PATHS)},
+            "until": {"type": "str", "default": "ready", "choices": ["ready", "observed"]},
             "timeout": {"type": "int", "default": 180},
         },
         supports_check_mode=True,
@@ -100,7 +110,7 @@ def main() -> None:
     try:
         api = KubeApi(params["kubeconfig"])
         while True:
-            ready, waiting = unready(api, params["kinds"], params["label_selector"])
+            ready, waiting = unready(api, params["kinds"], params["label_selector"], params["until"])
             elapsed = time.monotonic() - start
             if not waiting or elapsed > params["timeout"]:
                 break
