@@ -43,11 +43,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role, roles_path
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import role_yaml
 
 CAPABILITIES = ("cluster_per_student", "cluster_goes_with_class", "cluster_shared_with_others")
 
@@ -69,14 +67,11 @@ class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[dict[str, bool]]:
         found = []
         for provider in terms:
-            folder = find_role(provider, roles_path(variables))
-            path = os.path.join(folder or "", "vars", "capabilities.yml")
-            if folder is None or not os.path.exists(path):
-                raise AnsibleLookupError(f"provider {provider} has no roles/{provider}/vars/capabilities.yml")
-            with open(path, encoding="utf-8") as stream:
-                declared = (yaml.safe_load(stream) or {}).get(f"{provider}_capabilities")
-                try:
-                    found.append(checked(provider, declared))
-                except ValueError as err:
-                    raise AnsibleLookupError(str(err)) from err
+            try:
+                document = role_yaml(provider, os.path.join("vars", "capabilities.yml"), variables)
+                if document is None:
+                    raise ValueError(f"provider {provider} has no roles/{provider}/vars/capabilities.yml")
+                found.append(checked(provider, document.get(f"{provider}_capabilities")))
+            except ValueError as err:
+                raise AnsibleLookupError(str(err)) from err
         return found

@@ -39,11 +39,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import find_role, roles_path
+from ansible_collections.kubelab.lab.plugins.plugin_utils.roles import role_yaml
 
 
 def declared(specs: Mapping[str, Any] | None) -> set[str]:
@@ -54,14 +52,10 @@ def declared(specs: Mapping[str, Any] | None) -> set[str]:
 
 class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
-        paths = roles_path(variables)
         options: set[str] = set()
         for name in terms:
-            folder = find_role(name, paths)
-            if folder is None:
-                raise AnsibleLookupError(f"role {name} is on no roles path ({', '.join(paths)})")
-            spec = os.path.join(folder, "meta", "argument_specs.yml")
-            if os.path.exists(spec):
-                with open(spec, encoding="utf-8") as stream:
-                    options |= declared(yaml.safe_load(stream))
+            try:
+                options |= declared(role_yaml(name, os.path.join("meta", "argument_specs.yml"), variables))
+            except ValueError as err:
+                raise AnsibleLookupError(str(err)) from err
         return sorted(options)

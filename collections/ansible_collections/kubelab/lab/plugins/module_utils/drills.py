@@ -377,8 +377,8 @@ def endpoints_settle(ns: Namespace, service: str, count: int) -> set[str]:
     return ns.until(probe, f"{service} to list {count} ready endpoints")
 
 
-def services(ns: Namespace, nodeport: int) -> list[str]:
-    """The Services section: endpoints follow the pods; the NodePort is the documented one."""
+def services(ns: Namespace, nodeport: int | None) -> list[str]:
+    """The Services section: endpoints follow the pods; the NodePort is the one the student was told."""
     external = ns.api.get(ns.path("", "services", "my-emailservice-external"))
     published = external["spec"]["ports"][0].get("nodePort")
     if published != nodeport:

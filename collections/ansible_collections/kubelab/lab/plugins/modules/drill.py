@@ -8,10 +8,12 @@ DOCUMENTATION = r"""
 module: drill
 short_description: The tutorial's hands-on drills, run live in every student's namespace
 description:
-  - For each student, through the student's own kubeconfig, runs the drills in order - C(replicaset) (self-healing,
+  - For each student, as the student - with the files they were handed (their kubeconfig and C(user-info.yaml)) -
+    runs the drills in order - C(replicaset) (self-healing,
     scaling, adoption of a bare pod, a template change that leaves pods alone), C(rolling_update) (25% surge and
     unavailable of 3 replicas, watched pod by pod), C(rollback) (a missing tag stalls the rollout, undo to the
-    previous and to a named revision), C(services) (endpoints follow the pods; the NodePort is the documented one).
+    previous and to a named revision), C(services) (endpoints follow the pods; the NodePort is the one in the
+    student's C(user-info.yaml)).
   - Each drill waits for the controllers, checks the outcome, removes what it made and says what happened and why.
   - Students run in parallel; the module fails when any drill of any student fails, with what was seen.
 version_added: 0.1.0
@@ -29,17 +31,13 @@ options:
         description: Student name.
         type: str
         required: true
-      kubeconfig:
-        description: The student's kubeconfig (namespace in its context).
+      output_dir:
+        description: The folder of the student's files, C(kubeconfig) (namespace in its context) and C(user-info.yaml).
         type: path
         required: true
       namespace:
         description: The student's namespace.
         type: str
-        required: true
-      nodeport:
-        description: The NodePort of my-emailservice-external the student was told (user-info.yaml).
-        type: int
         required: true
   drills:
     description: Which drills, in this order.
@@ -81,7 +79,7 @@ EXAMPLES = r"""
 - name: Drill alice
   kubelab.lab.drill:
     students:
-      - {name: alice, kubeconfig: output/sim/alice/kubeconfig, namespace: alice, nodeport: 30100}
+      - {name: alice, output_dir: output/sim/alice, namespace: alice}
     image: gcr.io/google-samples/microservices-demo/emailservice
     first_version: v0.7.0
     version: v0.8.0
@@ -89,6 +87,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+report:
+  description: One line per student and drill, in name order - what happened, and why.
+  returned: always
+  type: list
+  elements: str
+  sample: ["alice replicaset (6.1s): deleted pod ...: the ReplicaSet created ... to keep 3 replicas"]
 students:
   description: Per student and drill, whether it passed, the seconds it took, and what happened.
   returned: always
@@ -100,28 +104,37 @@ students:
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils import drills
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, load_yaml, require_yaml
+
+
+def told_nodeport(files: Path) -> int | None:
+    """The NodePort of my-emailservice-external that the student's user-info.yaml gives."""
+    info = load_yaml((files / "user-info.yaml").read_text(), files / "user-info.yaml") or {}
+    ports = [s.get("nodePort") for s in info.get("services") or [] if s.get("name") == "my-emailservice-external"]
+    return ports[0] if ports else None
 
 
 def drill_student(student: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     images = drills.Images(params["image"], params["first_version"], params["version"], params["missing_version"])
-    ns = drills.Namespace(KubeApi(student["kubeconfig"]), student["namespace"], params["timeout"])
+    files = Path(student["output_dir"])
+    ns = drills.Namespace(KubeApi(files / "kubeconfig"), student["namespace"], params["timeout"])
     actions = {
         "replicaset": lambda: drills.replicaset(ns, images),
         "rolling_update": lambda: drills.rolling_update(ns, images),
         "rollback": lambda: drills.rollback(ns, images, params["progress_deadline"]),
-        "services": lambda: drills.services(ns, student["nodeport"]),
+        "services": lambda: drills.services(ns, told_nodeport(files)),
     }
     done: dict[str, Any] = {}
     for name in params["drills"]:
         start = time.monotonic()
         try:
             done[name] = {"passed": True, "said": actions[name]()}
-        except (drills.DrillFailed, ApiError, OSError) as err:
+        except (drills.DrillFailed, ApiError, OSError, ValueError) as err:
             done[name] = {"passed": False, "said": [f"FAILED: {err}"]}
         done[name]["seconds"] = round(time.monotonic() - start, 1)
     return done
@@ -136,9 +149,8 @@ def main() -> None:
                 "required": True,
                 "options": {
                     "name": {"type": "str", "required": True},
-                    "kubeconfig": {"type": "path", "required": True},
+                    "output_dir": {"type": "path", "required": True},
                     "namespace": {"type": "str", "required": True},
-                    "nodeport": {"type": "int", "required": True},
                 },
             },
             "drills": {
@@ -162,10 +174,15 @@ def main() -> None:
         futures = {s["name"]: pool.submit(drill_student, s, params) for s in params["students"]}
         results = {name: future.result() for name, future in futures.items()}
     failed = [f"{student}: {drill}" for student, done in results.items() for drill, r in done.items() if not r["passed"]]
+    report = [
+        f"{student} {drill} ({r['seconds']}s): {'; '.join(r['said'])}"
+        for student, done in sorted(results.items())
+        for drill, r in done.items()
+    ]
     if failed:
-        module.fail_json(msg=f"drills failed: {', '.join(failed)}", students=results)
+        module.fail_json(msg=f"drills failed: {', '.join(failed)}", students=results, report=report)
     # Every drill changes the cluster and puts it back as it was.
-    module.exit_json(changed=False, students=results)
+    module.exit_json(changed=False, students=results, report=report)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import yaml
+
 from ansible import constants as C
 
 
@@ -29,3 +31,19 @@ def find_role(name: str, paths: Iterable[str]) -> str | None:
         if os.path.isdir(os.path.join(folder, "tasks")):
             return folder
     return None
+
+
+def role_yaml(name: str, relative: str, variables: Mapping[str, Any] | None) -> Any:
+    """The YAML of file ``relative`` in role ``name`` on the roles path; None when the role has no such file.
+
+    A role on no roles path is a ValueError naming the path.
+    """
+    paths = roles_path(variables)
+    folder = find_role(name, paths)
+    if folder is None:
+        raise ValueError(f"role {name} is on no roles path ({', '.join(paths)})")
+    path = os.path.join(folder, relative)
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as stream:
+        return yaml.safe_load(stream) or {}
