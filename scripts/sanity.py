@@ -8,7 +8,7 @@ Run with the venv's Python; arguments go on to ansible-test (`--test pylint`, a 
   (first run 134 s against 131 s, later runs 46 s against 42 s).
 - `--python`: this venv's version only. The modules run on the controller alone (tests/config.yml),
   with the Python that runs Ansible, so no other version needs testing.
-- ansible-test finds the collections a collection imports only beside it: kubernetes.core (k8s_pending
+- ansible-test finds the collections a collection imports only beside it: kubernetes.core (k8s_apply
   uses its apply) is linked there from the ansible package in the venv, for the run only, since a
   second copy on the collections path makes ansible-lint warn.
 - ansible-test bootstraps pip in each test's venv with a script that it downloads from a host this
