@@ -7,7 +7,9 @@ removes the students (`teardown.yml --limit students`) and builds them again
 on the running cluster. The baseline, measured in the same run on the same
 cluster, is the plain `kubectl apply --server-side` of the very objects
 site.yml made for those students (one apply, no rollout from v0.7.0, no wait,
-no tokens). Targets: 30 students ready < 30 s, a no-change re-run < 15 s,
+no tokens). This machine's speed varies from minute to minute, so the
+baseline and the no-change re-run are timed --runs times and their medians
+compared. Targets: 30 students ready < 30 s, a no-change re-run < 15 s,
 200 students < 180 s.
 
 Usage: .venv/bin/python bench/students.py [--students 30 200]
@@ -16,6 +18,7 @@ Usage: .venv/bin/python bench/students.py [--students 30 200]
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -38,6 +41,7 @@ KINDS = (
 SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 # Annotations the server or kubectl wrote; the rest (a Namespace's NodePort block, read by the admission
 # policy) are the class's own.
+BASELINE = "kubectl apply --server-side (baseline)"
 SERVER_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision")
 
 
@@ -66,43 +70,59 @@ def class_objects(admin: Kubectl) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: item["kind"] != "Namespace")
 
 
-def measure(students: int, workdir: Path) -> dict[str, float]:
+def median_of(runs: int, action: Callable[[], object], between: Callable[[], object] = lambda: None) -> list[float]:
+    """``runs`` timings of ``action`` (``between`` runs after each but the last, untimed), median first."""
+    seconds = []
+    for run in range(runs):
+        seconds.append(timed(action))
+        if run < runs - 1:
+            between()
+    return [statistics.median(seconds), min(seconds), max(seconds)]
+
+
+def measure(students: int, workdir: Path, runs: int) -> dict[str, list[float]]:
     names = tuple(f"s{i:03d}" for i in range(students))
     lab = LabClass("bench", workdir, port_base=16520, students=names)
     admin = Kubectl(sim_binaries()["kubectl"], lab.admin_kubeconfig)
+
+    def remove_namespaces() -> None:
+        admin.run("delete", "namespaces", "-l", "kubelab.io/class=bench", "--wait=true")
+
     try:
-        seconds = {"site.yml, new cluster and students": timed(lab.up)}
-        seconds["site.yml, no change"] = timed(lab.up)
+        seconds = {"site.yml, new cluster and students": [timed(lab.up)]}
+        seconds["site.yml, no change"] = median_of(runs, lab.up)
         objects = class_objects(admin)
         manifest = workdir / "objects.yaml"
         manifest.write_text(yaml.safe_dump_all(objects))
-        seconds["teardown.yml --limit students"] = timed(lambda: lab.down("--limit", "students"))
-        seconds["kubectl apply --server-side (baseline)"] = timed(
-            lambda: admin.run("apply", "--server-side", "-f", str(manifest))
+        seconds["teardown.yml --limit students"] = [timed(lambda: lab.down("--limit", "students"))]
+        seconds[BASELINE] = median_of(
+            runs, lambda: admin.run("apply", "--server-side", "-f", str(manifest)), remove_namespaces
         )
-        admin.run("delete", "namespaces", "-l", "kubelab.io/class=bench", "--wait=true")
-        seconds["site.yml, students on the running cluster"] = timed(lab.up)
+        remove_namespaces()
+        seconds["site.yml, students on the running cluster"] = [timed(lab.up)]
     finally:
         lab.down()
-    seconds["objects"] = float(len(objects))
+    seconds["objects"] = [float(len(objects))]
     return seconds
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[30, 200])
+    parser.add_argument("--runs", type=int, default=3, help="timings of the baseline and of the no-change re-run")
     args = parser.parse_args()
     report = {}
     for count in args.students:
         with tempfile.TemporaryDirectory(prefix="kubelab-bench-") as tmp:
-            report[count] = measure(count, Path(tmp))
+            report[count] = measure(count, Path(tmp), args.runs)
     for count, seconds in report.items():
-        objects = int(seconds.pop("objects"))
-        baseline = seconds["kubectl apply --server-side (baseline)"]
-        print(f"\n{count} students, {objects} objects")
-        print(f"{'step':<44}{'seconds':>9}{'x baseline':>12}")
-        for step, value in seconds.items():
-            print(f"{step:<44}{value:>9.1f}{value / baseline:>12.1f}")
+        objects = int(seconds.pop("objects")[0])
+        baseline = seconds[BASELINE][0]
+        print(f"\n{count} students, {objects} objects (repeated steps: median of {args.runs}, then min-max)")
+        print(f"{'step':<44}{'seconds':>9}{'x baseline':>12}  spread")
+        for step, values in seconds.items():
+            spread = f"  {values[1]:.1f}-{values[2]:.1f}" if len(values) > 1 else ""
+            print(f"{step:<44}{values[0]:>9.1f}{values[0] / baseline:>12.1f}{spread}")
     return 0
 
 
