@@ -138,6 +138,16 @@ def plan(
     return [wave for wave in waves if wave]
 
 
+def unlisted(live: dict[Key, dict[str, Any]], objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The live objects that ``objects`` do not include, each as a reference: apiVersion, kind, name, namespace."""
+    wanted = {key(o) for o in objects}
+    found = []
+    for (api_version, kind, namespace, name) in sorted(set(live) - wanted):
+        metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
+        found.append({"apiVersion": api_version, "kind": kind, "metadata": metadata})
+    return found
+
+
 def passing(err: ApiError) -> bool:
     """Whether a refusal is one that goes away once the controllers have seen the run's earlier writes."""
     return err.status == 403 and any(reason in str(err) for reason in PASSING)

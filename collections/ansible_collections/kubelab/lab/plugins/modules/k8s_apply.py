@@ -69,8 +69,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 clusters:
-  description: For each cluster in the given order, its kubeconfig, whether anything was written, and the objects
-    created and patched (C(Kind namespace/name)).
+  description: For each cluster in the given order, its kubeconfig, whether anything was written, the objects
+    created and patched (C(Kind namespace/name)), and C(unlisted) - the cluster's objects of the given kinds that
+    carry O(label_selector) but are not among the given ones (C(apiVersion), C(kind), C(metadata.name) and
+    C(metadata.namespace)), for a play to prune.
   returned: always
   type: list
   elements: dict
@@ -97,6 +99,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     run_waves,
     send,
     served,
+    unlisted,
 )
 
 
@@ -106,9 +109,11 @@ def apply_cluster(cluster: dict[str, Any], selector: str, workers: int, check_mo
     try:
         api = KubeApi(cluster["kubeconfig"])
         resources = served(discovery(api, objects), {(o.get("apiVersion", ""), o.get("kind", "")) for o in objects})
-        waves = plan(objects, live_objects(api, resources, selector), resources)
+        live = live_objects(api, resources, selector)
+        waves = plan(objects, live, resources)
     except (ApiError, ValueError, OSError) as err:
-        return {**outcome, "failures": [f"reading the class's objects: {err}"]}
+        return {**outcome, "unlisted": [], "failures": [f"reading the class's objects: {err}"]}
+    outcome["unlisted"] = unlisted(live, objects)
     writes = [write for wave in waves for write in wave]
     outcome.update(
         changed=bool(writes),

@@ -17,6 +17,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     plan,
     run_waves,
     served,
+    unlisted,
 )
 from ansible_collections.kubernetes.core.plugins.module_utils.apply import LAST_APPLIED_CONFIG_ANNOTATION
 
@@ -152,3 +153,13 @@ def test_waves_go_in_order_and_a_failed_wave_stops_the_next() -> None:
     failures = run_waves(waves, write, workers=4)
     assert failures == ["ResourceQuota bob/q: 403 Forbidden: exceeded quota"]
     assert sorted(seen) == ["Namespace alice", "Namespace bob", "ResourceQuota alice/q", "ResourceQuota bob/q"]
+
+
+def test_live_objects_that_the_rendering_no_longer_has_are_listed_for_pruning() -> None:
+    objects = student("alice")
+    live = {key_of(o): live_after_apply(o) for o in objects + [obj("ConfigMap", "old", "alice"), obj("Namespace", "x")]}
+    assert unlisted(live, objects) == [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old", "namespace": "alice"}},
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}},
+    ]
+    assert unlisted({key_of(o): o for o in objects}, objects) == []
