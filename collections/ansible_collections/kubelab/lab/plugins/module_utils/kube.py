@@ -18,6 +18,7 @@ import ssl
 import subprocess
 import tempfile
 import threading
+import time
 import traceback
 import urllib.parse
 from collections.abc import Iterator
@@ -53,6 +54,10 @@ def dump_yaml(document: Any) -> str:
     """``document`` as YAML, its keys in their order."""
     text: str = yaml.safe_dump(document, sort_keys=False)
     return text
+
+
+# How often a request the server answered with 429 Too Many Requests is made again, as client-go does.
+TOO_MANY_REQUESTS_TRIES = 10
 
 
 class ApiError(Exception):
@@ -195,7 +200,9 @@ class KubeApi:
             self._local.connection = connection
         return connection
 
-    def _exchange(self, method: str, target: str, data: bytes | None, headers: dict[str, str]) -> tuple[int, str, bytes]:
+    def _exchange(
+        self, method: str, target: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, str, bytes, str | None]:
         try:
             return self._send(self._connection(), method, target, data, headers)
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
@@ -205,11 +212,11 @@ class KubeApi:
 
     def _send(
         self, connection: http.client.HTTPConnection, method: str, target: str, data: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, str, bytes]:
+    ) -> tuple[int, str, bytes, str | None]:
         try:
             connection.request(method, target, body=data, headers=headers)
             reply = connection.getresponse()
-            return reply.status, reply.reason, reply.read()
+            return reply.status, reply.reason, reply.read(), reply.getheader("Retry-After")
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
             raise
         except http.client.HTTPException as err:
@@ -229,7 +236,14 @@ class KubeApi:
         headers = dict(self._headers)
         if data is not None:
             headers["Content-Type"] = content_type
-        status, reason, payload = self._exchange(method, target, data, headers)
+        status, reason, payload, retry_after = self._exchange(method, target, data, headers)
+        # 429 asks the client to come back (an apiserver whose storage is reinitializing after etcd restarted
+        # says so for a few seconds); client-go does, up to 10 times.
+        tries = 0
+        while status == 429 and tries < TOO_MANY_REQUESTS_TRIES:
+            tries += 1
+            time.sleep(min(float(retry_after) if (retry_after or "").isdigit() else 1.0, 5.0))
+            status, reason, payload, retry_after = self._exchange(method, target, data, headers)
         if status >= 400:
             try:
                 message = json.loads(payload).get("message", "")
