@@ -242,7 +242,7 @@ class KubeApi:
         tries = 0
         while status == 429 and tries < TOO_MANY_REQUESTS_TRIES:
             tries += 1
-            time.sleep(min(float(retry_after) if (retry_after or "").isdigit() else 1.0, 5.0))
+            time.sleep(min(int(retry_after), 5) if retry_after and retry_after.isdigit() else 1)
             status, reason, payload, retry_after = self._exchange(method, target, data, headers)
         if status >= 400:
             try:
