@@ -68,6 +68,15 @@ class ApiError(Exception):
         self.status = status
 
 
+def api_message(payload: bytes) -> str:
+    """The message of the Status object an API server sends with a refusal; empty when there is none."""
+    try:
+        message = json.loads(payload).get("message", "")
+    except (ValueError, AttributeError):
+        return ""
+    return str(message)
+
+
 def _data(entry: dict[str, Any], key: str, base: Path) -> bytes | None:
     """The bytes of ``key``-data, or of the file ``key`` names (relative to the kubeconfig)."""
     if entry.get(f"{key}-data"):
@@ -245,11 +254,7 @@ class KubeApi:
             time.sleep(min(int(retry_after), 5) if retry_after and retry_after.isdigit() else 1)
             status, reason, payload, retry_after = self._exchange(method, target, data, headers)
         if status >= 400:
-            try:
-                message = json.loads(payload).get("message", "")
-            except ValueError:
-                message = ""
-            raise ApiError(status, reason, message)
+            raise ApiError(status, reason, api_message(payload))
         result: dict[str, Any] = json.loads(payload or b"{}")
         return result
 
@@ -261,7 +266,7 @@ class KubeApi:
             connection.request("GET", self._url.path + path + "?" + urllib.parse.urlencode(query), headers=self._headers)
             reply = connection.getresponse()
             if reply.status >= 400:
-                raise ApiError(reply.status, reply.reason, reply.read().decode(errors="replace"))
+                raise ApiError(reply.status, reply.reason, api_message(reply.read()))
             for line in reply:
                 if line.strip():
                     event: dict[str, Any] = json.loads(line)
