@@ -12,7 +12,7 @@ import yaml
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
+from ansible.plugins.action import ActionBase, VariableLayer
 from ansible.template import trust_as_template
 from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
     PHASES,
@@ -73,12 +73,14 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
                 )
             except ValueError as err:
                 raise AnsibleActionFail(f"{args['template']}: {err}") from err
+        # As set_fact does: the objects are the run's variables, not cached facts. In the fact cache, every
+        # task of every host would copy them again (ansible-core cleans the facts on each variable lookup).
+        self.register_host_variables({}, VariableLayer.CACHEABLE_FACT)
+        self.register_host_variables(facts, VariableLayer.EPHEMERAL_FACT)
         result.update(
             changed=False,
             objects=sum(len(objects) for objects in rendered.values()),
             clusters=len(rendered),
-            ansible_facts=facts,
-            _ansible_facts_cacheable=False,
             # The class's objects may hold Secrets: never shown, whatever the task says.
             _ansible_no_log=True,
         )
