@@ -14,6 +14,7 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase, VariableLayer
 from ansible.template import trust_as_template
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import SafeLoader
 from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
     PHASES,
     add_objects,
@@ -27,11 +28,6 @@ ARGUMENTS = {
     "phase": {"type": "str", "choices": list(PHASES), "default": "first"},
     "publish": {"type": "list", "elements": "str", "default": []},
 }
-
-try:
-    SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # PyYAML without libyaml
-    SafeLoader = yaml.SafeLoader
 
 
 class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types

@@ -10,9 +10,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
-
 from ansible import constants as C
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import load_yaml
 
 
 def roles_path(variables: Mapping[str, Any] | None) -> list[str]:
@@ -46,4 +45,4 @@ def role_yaml(name: str, relative: str, variables: Mapping[str, Any] | None) -> 
     if not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as stream:
-        return yaml.safe_load(stream) or {}
+        return load_yaml(stream.read(), path) or {}
