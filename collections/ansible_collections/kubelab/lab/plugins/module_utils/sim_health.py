@@ -4,7 +4,7 @@ A process that exists is not a component that works: after a SIGTERM with
 etcd gone the kube-apiserver stays alive in its shutdown for good, serving
 nothing, and a stopped (SIGSTOP) process keeps its port but never answers. So a component is healthy
 when exactly one live process of the cluster runs it and its health endpoint
-says so. Short pure functions and a table per component; the module does the I/O.
+says so. Short pure functions and a table per component; sim_probe.py does the I/O.
 """
 
 from __future__ import annotations

@@ -75,102 +75,12 @@ seconds:
   type: float
 """
 
-import http.client
-import os
-import socket
-import ssl
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Union
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.sim_health import (
-    COMPONENTS,
-    ENDPOINTS,
-    Endpoint,
-    component_of,
-    component_problem,
-    process_problem,
-    process_state,
-    summary,
-)
-
-# An endpoint's status and body, or why it gave none. Union, not |: ansible-test lints modules for the oldest
-# Python a module may run on, where | of two types fails at run time.
-Answer = Union[tuple[int, str], str]
-
-
-def processes(bin_dir: str) -> dict[str, list[tuple[int, str]]]:
-    """(pid, state) of every process of the cluster, by component."""
-    found: dict[str, list[tuple[int, str]]] = {name: [] for name in COMPONENTS}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv0 = Path(entry.path, "cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace")
-            name = component_of(argv0, bin_dir)
-            if name is not None:
-                found[name].append((int(entry.name), process_state(Path(entry.path, "stat").read_text())))
-        except (OSError, ValueError):
-            continue  # gone meanwhile
-    return found
-
-
-def tls_contexts(pki: Path) -> tuple[ssl.SSLContext | str, ssl.SSLContext]:
-    """The cluster's own TLS (its CA, the admin certificate) or why not; and one that trusts any certificate."""
-    # Built bare, not with ssl.create_default_context(): the system's CA store is of no use on loopback.
-    anyone = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    anyone.check_hostname = False
-    anyone.verify_mode = ssl.CERT_NONE
-    try:
-        cluster = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        cluster.load_verify_locations(cafile=str(pki / "ca.crt"))
-        cluster.load_cert_chain(str(pki / "admin.crt"), str(pki / "admin.key"))
-    except (OSError, ssl.SSLError) as err:
-        return f"the cluster's certificates in {pki}: {err}", anyone
-    return cluster, anyone
-
-
-def ask(endpoint: Endpoint, port: int, context: ssl.SSLContext, timeout: float) -> Answer:
-    """The endpoint's status and body, or why it gave none."""
-    conn: http.client.HTTPConnection
-    if endpoint.scheme == "https":
-        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
-    else:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", endpoint.path)
-        reply = conn.getresponse()
-        return reply.status, reply.read(4096).decode(errors="replace")
-    except (TimeoutError, socket.timeout):
-        return f"none within {timeout:g} s"
-    except ConnectionRefusedError:
-        return "connection refused"
-    except (OSError, http.client.HTTPException) as err:
-        return str(err) or type(err).__name__
-    finally:
-        conn.close()
-
-
-def check(cluster_dir: Path, ports: dict[str, int], timeout: float) -> dict[str, dict[str, Any]]:
-    procs = processes(str(cluster_dir / "bin"))
-    cluster_tls, anyone = tls_contexts(cluster_dir / "pki")
-
-    def answer(name: str) -> Answer:
-        if process_problem([state for _pid, state in procs[name]]) is not None:
-            return "not asked"  # no single live process: its problem is known without asking
-        endpoint = ENDPOINTS[name]
-        context = cluster_tls if endpoint.cluster_tls else anyone
-        return context if isinstance(context, str) else ask(endpoint, ports[name], context, timeout)
-
-    with ThreadPoolExecutor(max_workers=len(COMPONENTS)) as pool:
-        answers = dict(zip(COMPONENTS, pool.map(answer, COMPONENTS)))
-    result = {}
-    for name in COMPONENTS:
-        problem = component_problem(name, [state for _pid, state in procs[name]], answers[name])
-        result[name] = {"healthy": problem is None, "problem": problem, "pids": sorted(pid for pid, _state in procs[name])}
-    return result
+from ansible_collections.kubelab.lab.plugins.module_utils.sim_health import summary
+from ansible_collections.kubelab.lab.plugins.module_utils.sim_probe import probe
 
 
 def main() -> None:
@@ -184,25 +94,20 @@ def main() -> None:
         supports_check_mode=True,
     )
     params = module.params
-    missing = [name for name in COMPONENTS if name not in params["ports"]]
-    if missing:
-        module.fail_json(msg=f"ports: no port for {', '.join(missing)}")
-    ports = {name: int(params["ports"][name]) for name in COMPONENTS}
     start = time.monotonic()
     while True:
-        components = check(Path(params["cluster_dir"]), ports, params["timeout"])
-        unhealthy = [name for name in COMPONENTS if not components[name]["healthy"]]
+        try:
+            health = probe(Path(params["cluster_dir"]), params["ports"], params["timeout"])
+        except ValueError as err:
+            module.fail_json(msg=str(err))
         elapsed = round(time.monotonic() - start, 2)
-        if not unhealthy or elapsed >= params["wait"]:
+        if not health["unhealthy"] or elapsed >= params["wait"]:
             break
         time.sleep(0.5)
-    if unhealthy and params["wait"] > 0:
-        problems = {name: components[name]["problem"] for name in unhealthy}
-        module.fail_json(
-            msg=f"not healthy after {params['wait']} s: {summary(problems)}",
-            components=components, unhealthy=unhealthy, seconds=elapsed,
-        )
-    module.exit_json(changed=False, components=components, unhealthy=unhealthy, seconds=elapsed)
+    if health["unhealthy"] and params["wait"] > 0:
+        problems = {name: health["components"][name]["problem"] for name in health["unhealthy"]}
+        module.fail_json(msg=f"not healthy after {params['wait']} s: {summary(problems)}", seconds=elapsed, **health)
+    module.exit_json(changed=False, seconds=elapsed, **health)
 
 
 if __name__ == "__main__":

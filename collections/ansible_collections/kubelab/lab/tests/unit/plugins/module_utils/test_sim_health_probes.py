@@ -1,4 +1,4 @@
-"""kubelab.lab.sim_health's own I/O, on real processes and sockets of this machine."""
+"""module_utils/sim_probe (kubelab.lab.sim_health's I/O), on real processes and sockets of this machine."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.kubelab.lab.plugins.module_utils.sim_health import ENDPOINTS
-from ansible_collections.kubelab.lab.plugins.modules.sim_health import ask, processes
+from ansible.errors import AnsibleLookupError
+from ansible_collections.kubelab.lab.plugins.lookup.sim_health import LookupModule
+from ansible_collections.kubelab.lab.plugins.module_utils.sim_health import COMPONENTS, ENDPOINTS
+from ansible_collections.kubelab.lab.plugins.module_utils.sim_probe import ask, processes
 
 
 @pytest.fixture
@@ -98,3 +100,13 @@ def test_a_port_that_accepts_and_never_answers_times_out(component: str) -> None
         silent.listen()
         answer = ask(ENDPOINTS[component], silent.getsockname()[1], anyone(), 0.5)
     assert answer == "none within 0.5 s"
+
+
+def test_the_lookup_finds_a_cluster_with_no_process_unhealthy_and_refuses_a_missing_port(bin_dir: Path) -> None:
+    ports = {name: 1 for name in COMPONENTS}
+    [health] = LookupModule().run([str(bin_dir.parent)], ports=ports)
+    assert health["unhealthy"] == list(COMPONENTS)
+    assert all(not c["healthy"] and c["problem"] and c["pids"] == [] for c in health["components"].values())
+    del ports["kwok-controller"]
+    with pytest.raises(AnsibleLookupError, match="no port for kwok-controller"):
+        LookupModule().run([str(bin_dir.parent)], ports=ports)
