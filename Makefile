@@ -17,8 +17,9 @@ UV := $(UV_HOME)/bin/uv
 DEBIAN_PACKAGES := procps iproute2 openssh-client
 # And what only the tests need: sshd is the tests' SSH host (in a network
 # namespace of their own; a server daemon, so `make lab` never installs it),
-# systemd-analyze checks the EC2 external host's service unit.
-TEST_DEBIAN_PACKAGES := openssh-server systemd
+# systemd-analyze checks the EC2 external host's service unit; nodejs (with
+# its npm) runs the course's Node apps in their tests.
+TEST_DEBIAN_PACKAGES := openssh-server systemd nodejs
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.
@@ -31,7 +32,11 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help lab test deps test-deps venv binaries lint sanity pytest molecule teardown clean
+# The course's Node apps: each folder with a package-lock.json.
+NODE_APPS := $(patsubst %/package-lock.json,%,$(wildcard apps/*/package-lock.json apps/*/*/package-lock.json))
+export npm_config_cache := $(CACHE_DIR)/npm
+
+.PHONY: help lab test deps test-deps venv binaries npm apps lint sanity pytest molecule teardown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,7 +84,18 @@ lint: venv ## yamllint, ansible-lint (production profile), mypy
 sanity: venv ## ansible-test sanity of the kubelab.lab collection: every test that needs no container
 	$(BIN)/python scripts/sanity.py
 
-pytest: venv binaries test-deps ## pytest: unit, playbook and real sim cluster tests
+apps: npm $(NODE_APPS:%=%/node_modules/.package-lock.json) ## The course's Node apps' locked dependencies (npm ci)
+
+# Debian's nodejs comes without npm (a package of its own); another build of
+# nodejs may carry it, and then Debian's npm would conflict with it.
+npm: test-deps
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+
+%/node_modules/.package-lock.json: %/package-lock.json %/package.json | npm
+	cd $* && npm ci --no-audit --no-fund --loglevel=error
+
+pytest: venv binaries test-deps apps ## pytest: unit, playbook, the course's apps and real sim cluster tests
 	$(BIN)/pytest
 
 molecule: venv binaries test-deps ## molecule scenarios; minikube only where a Docker engine runs
