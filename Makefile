@@ -18,8 +18,9 @@ DEBIAN_PACKAGES := procps iproute2 openssh-client
 # And what only the tests need: sshd is the tests' SSH host (in a network
 # namespace of their own; a server daemon, so `make lab` never installs it),
 # systemd-analyze checks the EC2 external host's service unit; nodejs (with
-# its npm) runs the course's Node apps in their tests.
-TEST_DEBIAN_PACKAGES := openssh-server systemd nodejs
+# its npm) runs the course's Node apps in their tests, nginx proxies to the
+# Flask app in its own.
+TEST_DEBIAN_PACKAGES := openssh-server systemd nodejs nginx
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.
@@ -36,7 +37,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 NODE_APPS := $(patsubst %/package-lock.json,%,$(wildcard apps/*/package-lock.json apps/*/*/package-lock.json))
 export npm_config_cache := $(CACHE_DIR)/npm
 
-.PHONY: help lab test deps test-deps venv binaries npm apps lint sanity pytest molecule teardown clean
+.PHONY: help lab test deps test-deps venv binaries test-binaries npm apps lint sanity pytest molecule teardown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -95,7 +96,10 @@ npm: test-deps
 %/node_modules/.package-lock.json: %/package-lock.json %/package.json | npm
 	cd $* && npm ci --no-audit --no-fund --loglevel=error
 
-pytest: venv binaries test-deps apps ## pytest: unit, playbook, the course's apps and real sim cluster tests
+test-binaries: venv ## Build (once, then cached) the tests' own binaries from Go modules: a MongoDB-wire server
+	$(BIN)/python roles/sim/files/sim_build.py --build-dir tests/apps/build "$(CACHE_DIR)/test-binaries" >/dev/null
+
+pytest: venv binaries test-binaries test-deps apps ## pytest: unit, playbook, the course's apps and real sim cluster tests
 	$(BIN)/pytest
 
 molecule: venv binaries test-deps ## molecule scenarios; minikube only where a Docker engine runs

@@ -20,20 +20,22 @@ T = TypeVar("T")
 
 def sim_binaries() -> dict[str, Path]:
     """Where the cached sim binaries are (they must be built: `make binaries`)."""
-    out = subprocess.run(
-        [str(VENV_BIN / "python"), str(ROOT / "roles/sim/files/sim_build.py"), "--plan", str(cache_dir())],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    return cached_binaries("sim", None, "binaries")
+
+
+def cached_binaries(cache: str, build_dir: Path | None, make_target: str) -> dict[str, Path]:
+    """The binaries sim_build.py built from ``build_dir``'s wrapper modules into the ``cache`` folder."""
+    argv = [str(VENV_BIN / "python"), str(ROOT / "roles/sim/files/sim_build.py"), "--plan"]
+    argv += ["--build-dir", str(build_dir)] if build_dir else []
+    out = subprocess.run([*argv, str(cache_dir(cache))], capture_output=True, text=True, check=True)
     plan = json.loads(out.stdout)
-    assert not plan["missing"], f"sim binaries not built: {plan['missing']} (run `make binaries`)"
+    assert not plan["missing"], f"not built: {plan['missing']} (run `make {make_target}`)"
     return {name: Path(path) for name, path in plan["binaries"].items()}
 
 
-def cache_dir() -> Path:
+def cache_dir(cache: str = "sim") -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kubelab" / "sim"
+    return Path(base) / "kubelab" / cache
 
 
 def eventually(probe: Callable[[], T | None], timeout: float, what: str, interval: float = 0.5) -> T:

@@ -10,7 +10,10 @@ size and modification time recorded right after its build (a truncated,
 replaced or missing binary does not); anything else is rebuilt. Checking is a
 few stat calls, so every playbook run can afford it.
 
-Usage: sim_build.py [--plan] [--log FILE] CACHE_DIR
+Usage: sim_build.py [--plan] [--log FILE] [--build-dir DIR] CACHE_DIR
+
+The tests' own binaries (tests/apps/build: a MongoDB-wire server) are built the
+same way from their --build-dir.
 
 Progress goes to stderr (and --log); stdout gets one JSON object: the binary
 paths, and what was built (or, with --plan, what would be and whether Go can).
@@ -271,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cache_dir", type=Path, help="cache directory for the built binaries")
     parser.add_argument("--plan", action="store_true", help="only report what would be built and whether Go can")
     parser.add_argument("--log", type=Path, help="also append progress lines to this file")
-    parser.add_argument("--build-dir", type=Path, default=BUILD_DIR, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--build-dir", type=Path, default=BUILD_DIR,
+        help="folder of components.json and the wrapper modules (default: the sim cluster's)",
+    )
     args = parser.parse_args(argv)
     setup_logging(args.log)
     cache_root: Path = args.cache_dir.expanduser().resolve()
