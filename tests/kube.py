@@ -92,3 +92,15 @@ class Kubectl:
 
     def apply(self, *objects: dict[str, Any]) -> None:
         self.run("apply", "-f", "-", stdin=yaml.safe_dump_all(objects))
+
+
+def ready_endpoint_ips(ns: Kubectl, service: str) -> set[str]:
+    """The addresses of the ready endpoints of ``service`` in the namespace of ``ns``, from its EndpointSlices."""
+    slices = ns.get("endpointslices", "-l", f"kubernetes.io/service-name={service}")["items"]
+    return {
+        address
+        for piece in slices
+        for endpoint in piece.get("endpoints") or []
+        if endpoint.get("conditions", {}).get("ready")
+        for address in endpoint["addresses"]
+    }

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kube import Kubectl
+from kube import Kubectl, ready_endpoint_ips
 from labclass import ROOT, LabClass
 
 EMAIL = "gcr.io/google-samples/microservices-demo/emailservice"
@@ -25,17 +25,6 @@ def student(request: pytest.FixtureRequest, admin: Kubectl) -> Kubectl:
 def containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
     pods: list[dict[str, Any]] = obj["spec"]["template"]["spec"]["containers"]
     return pods
-
-
-def endpoint_ips(ns: Kubectl, service: str) -> set[str]:
-    slices = ns.get("endpointslices", "-l", f"kubernetes.io/service-name={service}")["items"]
-    return {
-        address
-        for piece in slices
-        for endpoint in piece.get("endpoints") or []
-        if endpoint.get("conditions", {}).get("ready")
-        for address in endpoint["addresses"]
-    }
 
 
 def test_the_bare_pod_has_the_tutorials_labels(student: Kubectl) -> None:
@@ -99,8 +88,8 @@ def test_both_services_route_to_the_deployments_pods(student: Kubectl) -> None:
     internal = student.get("service", "my-emailservice")["spec"]
     assert internal["type"] == "ClusterIP"
     assert [(p["port"], p["targetPort"]) for p in internal["ports"]] == [(8080, 8080)]
-    assert endpoint_ips(student, "my-emailservice") == pods
-    assert endpoint_ips(student, "my-emailservice-external") == pods
+    assert ready_endpoint_ips(student, "my-emailservice") == pods
+    assert ready_endpoint_ips(student, "my-emailservice-external") == pods
 
 
 def test_the_nodeport_is_the_one_in_the_students_user_info(sim_class: LabClass, student: Kubectl) -> None:
@@ -116,7 +105,7 @@ def test_redis_cart_serves_on_6379(student: Kubectl) -> None:
     assert student.get("deployment", "redis-cart")["status"]["availableReplicas"] == 1
     service = student.get("service", "redis-cart")["spec"]
     assert [p["port"] for p in service["ports"]] == [6379]
-    assert len(endpoint_ips(student, "redis-cart")) == 1
+    assert len(ready_endpoint_ips(student, "redis-cart")) == 1
 
 
 def test_secrets_never_reach_ansibles_output(sim_class: LabClass, tmp_path: Path) -> None:

@@ -38,13 +38,19 @@ def add_objects(objects: Mapping[str, Mapping[str, list[dict[str, Any]]]] | None
 
 
 def service_entry(service: Mapping[str, Any]) -> dict[str, Any]:
-    """What a student's user-info says of a Service: its name and type, and its address or NodePort."""
+    """What a student's user-info says of a Service: its name and type, and its NodePort, or its address and the
+    port-forward that reaches it."""
     spec = service.get("spec") or {}
     name, kind = service["metadata"]["name"], spec.get("type", "ClusterIP")
     ports = spec.get("ports") or [{}]
     if kind == "NodePort":
         return {"name": name, "type": kind, "nodePort": ports[0].get("nodePort")}
-    return {"name": name, "type": kind, "address": f"{name}:{ports[0].get('port')}"}
+    port = ports[0].get("port")
+    entry = {"name": name, "type": kind, "address": f"{name}:{port}"}
+    if port:
+        # From the student's own machine; a port below 1024 would need root there, so 80 is reached on 8080.
+        entry["port_forward"] = f"kubectl port-forward service/{name} {port if port >= 1024 else port + 8000}:{port}"
+    return entry
 
 
 def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students: Iterable[Mapping[str, Any]],

@@ -14,6 +14,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
 )
 
 SIM = "output/sim/admin.kubeconfig"
+WEB_FORWARD = "kubectl port-forward service/web 8080:8080"
 
 
 def student(name: str, cluster: str = SIM) -> dict[str, Any]:
@@ -24,8 +25,8 @@ def config_map(namespace: str) -> dict[str, Any]:
     return {"kind": "ConfigMap", "metadata": {"name": "c", "namespace": namespace}}
 
 
-def service(namespace: str, name: str, node_port: int | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"ports": [{"port": 8080, **({"nodePort": node_port} if node_port else {})}]}
+def service(namespace: str, name: str, node_port: int | None = None, port: int = 8080) -> dict[str, Any]:
+    spec: dict[str, Any] = {"ports": [{"port": port, **({"nodePort": node_port} if node_port else {})}]}
     if node_port:
         spec["type"] = "NodePort"
     return {"kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec}
@@ -57,9 +58,18 @@ def test_an_unknown_phase_is_refused() -> None:
         add_objects(None, "later", {})
 
 
-def test_a_clusterip_service_is_published_by_address_and_a_nodeport_by_its_port() -> None:
-    assert service_entry(service("n", "web")) == {"name": "web", "type": "ClusterIP", "address": "web:8080"}
+def test_a_clusterip_service_is_published_by_address_and_port_forward_and_a_nodeport_by_its_port() -> None:
+    assert service_entry(service("n", "web")) == {
+        "name": "web", "type": "ClusterIP", "address": "web:8080", "port_forward": WEB_FORWARD
+    }
     assert service_entry(service("n", "web", 30002)) == {"name": "web", "type": "NodePort", "nodePort": 30002}
+
+
+def test_a_privileged_port_is_forwarded_from_an_unprivileged_one_and_a_portless_service_has_no_forward() -> None:
+    assert service_entry(service("n", "nginx", port=80))["port_forward"] == "kubectl port-forward service/nginx 8080:80"
+    assert service_entry(service("n", "game-2048", port=5858))["port_forward"].endswith(" 5858:5858")
+    headless = {"kind": "Service", "metadata": {"name": "db", "namespace": "n"}, "spec": {}}
+    assert "port_forward" not in service_entry(headless)
 
 
 def test_each_student_gets_the_named_services_of_their_own_namespace_in_the_named_order() -> None:
@@ -71,15 +81,15 @@ def test_each_student_gets_the_named_services_of_their_own_namespace_in_the_name
     published = add_published(None, students, objects, ["web-external", "web"])
     assert published["alice"] == [
         {"name": "web-external", "type": "NodePort", "nodePort": 30100},
-        {"name": "web", "type": "ClusterIP", "address": "web:8080"},
+        {"name": "web", "type": "ClusterIP", "address": "web:8080", "port_forward": WEB_FORWARD},
     ]
     assert published["bob"][0]["nodePort"] == 30110
 
 
 def test_a_student_added_to_a_running_class_joins_what_others_published() -> None:
-    earlier = {"alice": [{"name": "web", "type": "ClusterIP", "address": "web:8080"}]}
+    earlier = {"alice": [{"name": "web", "type": "ClusterIP", "address": "web:8080", "port_forward": WEB_FORWARD}]}
     published = add_published(earlier, [student("dave")], [service("fall-dave", "web")], ["web"])
-    assert published == {**earlier, "dave": [{"name": "web", "type": "ClusterIP", "address": "web:8080"}]}
+    assert published == {**earlier, "dave": [{"name": "web", "type": "ClusterIP", "address": "web:8080", "port_forward": WEB_FORWARD}]}
     assert list(earlier) == ["alice"]
 
 
