@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kube import Kubectl, ready_endpoint_ips
+from kube import Kubectl, eventually, ready_endpoint_ips
 from labclass import LabClass
 
 STUDENTS = ["alice", "bob", "carol"]
@@ -48,3 +48,27 @@ def test_user_info_says_how_to_reach_the_game_with_port_forward(sim_class: LabCl
         "address": "game-2048:5858",
         "port_forward": "kubectl port-forward service/game-2048 5858:5858",
     }
+
+
+def test_the_availability_cronjob_checks_the_game_every_minute_and_its_jobs_complete(student: Kubectl) -> None:
+    cronjob = student.get("cronjob", "availability-test")
+    spec = cronjob["spec"]
+    assert (spec["schedule"], spec["concurrencyPolicy"]) == ("* * * * *", "Forbid")
+    assert (spec["successfulJobsHistoryLimit"], spec["failedJobsHistoryLimit"]) == (3, 1)
+    [container] = spec["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "busybox:1.36.1"
+    assert "wget --spider --timeout=5 --tries=3" in container["command"][2]
+    assert container["args"] == ["http://game-2048:5858"]
+
+    def completed() -> list[str] | None:
+        jobs = student.get("jobs")["items"]
+        done = [
+            job["metadata"]["name"]
+            for job in jobs
+            if job["metadata"].get("ownerReferences", [{}])[0].get("name") == "availability-test"
+            and any(c["type"] == "Complete" and c["status"] == "True" for c in job["status"].get("conditions", []))
+        ]
+        return done or None
+
+    # The first run is due within a minute of the class coming up.
+    assert eventually(completed, 90, "a Job of the availability CronJob to complete")

@@ -16,9 +16,20 @@ from typing import Any
 
 from ansible.module_utils.common.dict_transformations import dict_merge
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
-from ansible_collections.kubernetes.core.plugins.module_utils.apply import annotate, apply_patch
+from ansible_collections.kubernetes.core.plugins.module_utils.apply import (
+    POD_SPEC_SUFFIXES,
+    STRATEGIC_MERGE_PATCH_KEYS,
+    annotate,
+    apply_patch,
+)
 
 Key = tuple[str, str, str, str]
+
+# kubernetes.core knows a CronJob's pod template as "Cronjob...", never matched by the kind "CronJob": its
+# containers were compared whole, the server's defaults (imagePullPolicy, terminationMessagePath) included, and
+# patched on every run. Their merge keys under the kind's real name, as kubectl merges them.
+CRONJOB_POD_SPEC = "CronJob.spec.jobTemplate.spec.template.spec"
+STRATEGIC_MERGE_PATCH_KEYS.update({f"{CRONJOB_POD_SPEC}.{path}": key for path, key in POD_SPEC_SUFFIXES.items()})
 
 # Objects that others in the same run need in place first: a Namespace before what lives in it; its quota,
 # limits and ServiceAccounts before its Pods (quota admission refuses a Pod while the quota has no status yet,

@@ -90,6 +90,28 @@ def test_what_the_cluster_holds_as_rendered_is_not_written_even_with_server_set_
     assert plan(objects, live, RESOURCES) == []
 
 
+def test_a_cronjob_whose_containers_the_server_defaulted_is_not_written_and_a_changed_one_is() -> None:
+    container = {"name": "check", "image": "busybox:1.36.1", "command": ["/bin/sh", "-c", "true"]}
+    pod_spec = {"restartPolicy": "Never", "containers": [container]}
+    cronjob = {
+        "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "check", "namespace": "alice"},
+        "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"spec": pod_spec}}}},
+    }
+    live = live_after_apply(cronjob)
+    live["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0].update(
+        imagePullPolicy="IfNotPresent", terminationMessagePath="/dev/termination-log", resources={}
+    )
+    resources = served({"batch/v1": {"resources": [{"name": "cronjobs", "kind": "CronJob", "namespaced": True}]}},
+                       {("batch/v1", "CronJob")})
+    live_objects = {key_of(cronjob): live}
+    assert plan([cronjob], live_objects, resources) == []
+    changed = json.loads(json.dumps(cronjob))
+    changed["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox:1.37.0"
+    [[write]] = plan([changed], live_objects, resources)
+    [sent] = write.body["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert (sent["image"], sent["imagePullPolicy"]) == ("busybox:1.37.0", "IfNotPresent"), "merged by name"
+
+
 def test_a_student_added_to_a_running_class_gets_only_their_objects_written() -> None:
     running = student("alice") + student("bob")
     live = {key_of(o): live_after_apply(o) for o in running}
