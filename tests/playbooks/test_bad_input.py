@@ -115,6 +115,18 @@ def test_an_unknown_option_of_one_student_is_refused(lab: LabClass) -> None:
     assert_refused(lab, lab.playbook("site.yml"), "student_emial")
 
 
+def test_solutions_of_an_unknown_section_for_one_student_are_refused_naming_them(lab: LabClass) -> None:
+    host_vars = lab.inventory.parent / "host_vars"
+    host_vars.mkdir()
+    (host_vars / "bob.yml").write_text("lab_solutions: [game_2048, grafna]\n")
+    assert_refused(lab, lab.playbook("site.yml"), "student bob: lab_solutions names no section grafna")
+
+
+def test_solutions_that_are_neither_all_none_nor_a_list_are_refused(lab: LabClass) -> None:
+    run = lab.playbook("site.yml", "-e", "lab_solutions=some")
+    assert_refused(lab, run, "lab_solutions must be all, none or a list of sections, not 'some'")
+
+
 def test_a_non_numeric_quota_is_refused(lab: LabClass) -> None:
     run = lab.playbook("site.yml", "-e", "student_quota_pods=lots")
     assert_refused(lab, run, "student_quota_pods", "lots")

@@ -20,6 +20,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
     add_objects,
     add_published,
     by_cluster,
+    with_solution,
 )
 
 ARGUMENTS = {
@@ -27,6 +28,7 @@ ARGUMENTS = {
     "students": {"type": "list", "elements": "dict", "required": True},
     "phase": {"type": "str", "choices": list(PHASES), "default": "first"},
     "publish": {"type": "list", "elements": "str", "default": []},
+    "section": {"type": "str"},
 }
 
 
@@ -49,8 +51,12 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
         # As the template action: {% include %} finds the role's other templates.
         searchpath = [*task_vars.get("ansible_search_path", []), self._loader.get_basedir(), os.path.dirname(source)]
         searchpath = [path for base in searchpath for path in (os.path.join(base, "templates"), base)]
+        try:
+            chosen = with_solution(args["students"], args["section"], task_vars.get("lab_sections") or [])
+        except ValueError as err:
+            raise AnsibleActionFail(f"{args['template']}: {err}") from err
         rendered: dict[str, list[dict[str, Any]]] = {}
-        for cluster, students in by_cluster(args["students"]).items():
+        for cluster, students in by_cluster(chosen).items():
             templar = self._templar.copy_with_new_env(
                 searchpath=searchpath, available_variables={**task_vars, "students": students}
             )
@@ -65,7 +71,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
             everything = [obj for objects in rendered.values() for obj in objects]
             try:
                 facts["lab_published"] = add_published(
-                    task_vars.get("lab_published"), args["students"], everything, args["publish"]
+                    task_vars.get("lab_published"), chosen, everything, args["publish"]
                 )
             except ValueError as err:
                 raise AnsibleActionFail(f"{args['template']}: {err}") from err

@@ -13,7 +13,8 @@ description:
     the whole class. A student's slot is their C(student_slot) or their position in the group, their cluster their
     C(student_admin_kubeconfig), the provider's cluster of their own (O(own_kubeconfig)) or the class's, and the
     cluster is shared when more than one student of the class is on it. On a shared cluster a student's NodePort
-    block is O(nodeports_per_student) ports from O(nodeport_base) plus their slot's; alone, O(own_range)."
+    block is O(nodeports_per_student) ports from O(nodeport_base) plus their slot's; alone, O(own_range). A
+    student's C(solutions) are the O(sections) their C(lab_solutions) names."
   - With O(whole_class), every student of the class, whatever the play's hosts.
 options:
   lab_class: {description: The class id., type: str, required: true}
@@ -31,6 +32,12 @@ options:
     type: str
     default: ""
   output_dir: {description: The class's output folder; a student's files go to its <student>/., type: str, required: true}
+  sections:
+    description: The workloads whose objects are a section's solution; a student's C(lab_solutions) (all, none, or
+      a list of them; all when unset) picks those they get.
+    type: list
+    elements: str
+    default: []
   whole_class:
     description: Every student of the class, not only the play's.
     type: bool
@@ -48,17 +55,18 @@ EXAMPLES = r"""
 RETURN = r"""
 _raw:
   description: "One entry per student, C(name), C(namespace), C(slot), C(nodeport_first), C(nodeports) (C(first),
-    C(last)), C(admin_kubeconfig), C(shared) and C(access) (what M(kubelab.lab.student_access) needs)."
+    C(last)), C(admin_kubeconfig), C(shared), C(solutions) and C(access) (what M(kubelab.lab.student_access) needs)."
   type: list
   elements: dict
 """
 
 from typing import Any
 
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible_collections.kubelab.lab.plugins.module_utils.roster import Settings, roster
 
-PER_STUDENT = ("student_slot", "student_admin_kubeconfig", "student_email")
+PER_STUDENT = ("student_slot", "student_admin_kubeconfig", "student_email", "lab_solutions")
 
 
 class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
@@ -81,5 +89,9 @@ class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
             class_kubeconfig=self.get_option("class_kubeconfig"),
             own_kubeconfig=self.get_option("own_kubeconfig") or None,
             output_dir=self.get_option("output_dir"),
+            sections=tuple(self.get_option("sections")),
         )
-        return roster(play, students, per_student, settings)
+        try:
+            return roster(play, students, per_student, settings)
+        except ValueError as err:
+            raise AnsibleLookupError(str(err)) from err

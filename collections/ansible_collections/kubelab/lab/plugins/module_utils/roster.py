@@ -19,6 +19,7 @@ class Settings:
     class_kubeconfig: str  # the class's cluster
     own_kubeconfig: str | None  # "%s" pattern of each student's own cluster, when the provider gives one
     output_dir: str
+    sections: tuple[str, ...] = ()  # the workloads whose objects are a section's solution (lab_sections)
 
 
 def slots(students: Sequence[str], pinned: Mapping[str, Any]) -> dict[str, int]:
@@ -31,6 +32,23 @@ def cluster_of(name: str, own: Mapping[str, Any], settings: Settings) -> str:
     if own.get(name):
         return str(own[name])
     return settings.own_kubeconfig % name if settings.own_kubeconfig else settings.class_kubeconfig
+
+
+def solutions(student: str, value: Any, sections: Sequence[str]) -> list[str]:
+    """The sections whose solutions ``student`` gets, from their lab_solutions: all (or unset), none, or a list."""
+    if value is None or value == "all":
+        return list(sections)
+    if value == "none":
+        return []
+    if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"student {student}: lab_solutions must be all, none or a list of sections, not {value!r}")
+    unknown = [name for name in value if name not in sections]
+    if unknown:
+        raise ValueError(
+            f"student {student}: lab_solutions names no section {', '.join(unknown)}; "
+            f"the sections are {', '.join(sections)}"
+        )
+    return [name for name in sections if name in value]
 
 
 def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, Mapping[str, Any]],
@@ -61,6 +79,7 @@ def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, 
             "nodeports": nodeports,
             "admin_kubeconfig": cluster,
             "shared": shared,
+            "solutions": solutions(name, (hostvars.get(name) or {}).get("lab_solutions"), settings.sections),
             "access": {"name": name, "namespace": namespace, "output_dir": f"{settings.output_dir}/{name}",
                        "info": info},
         })

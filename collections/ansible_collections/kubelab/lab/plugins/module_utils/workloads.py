@@ -8,7 +8,7 @@ follows a first rollout); the Services it names are published in the students' u
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 PHASES = ("first", "after")
@@ -23,6 +23,17 @@ def by_cluster(students: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[
     for student in students:
         clusters.setdefault(student["admin_kubeconfig"], []).append(student)
     return clusters
+
+
+def with_solution(students: Iterable[Mapping[str, Any]], section: str | None,
+                  sections: Sequence[str]) -> list[Mapping[str, Any]]:
+    """The students who get ``section``'s solution (their roster entry's ``solutions``); every student when
+    ``section`` is None (what the exercises need from outside); a section not in ``sections`` is an error."""
+    if section is None:
+        return list(students)
+    if section not in sections:
+        raise ValueError(f"section {section} is not one of lab_sections ({', '.join(sections) or 'none'})")
+    return [student for student in students if section in student["solutions"]]
 
 
 def add_objects(objects: Mapping[str, Mapping[str, list[dict[str, Any]]]] | None, phase: str,

@@ -16,7 +16,10 @@ description:
   - "The objects are added to the fact C(lab_objects), C({first|after: {cluster admin kubeconfig: [object, ...]}}),
     which the play hands to the deploy role; C(after) holds what follows a first rollout."
   - "The Services named in O(publish) are added, per student, to the fact C(lab_published),
-    C({student: [{name, type, address|nodePort}, ...]}), which the play hands to the students' user-info files."
+    C({student: [{name, type, address and port_forward|nodePort}, ...]}), which the play hands to the students'
+    user-info files."
+  - "With O(section), only the students whose roster entry's C(solutions) holds it are rendered for (and get the
+    Services published): the class's C(lab_solutions) decides which sections' solutions a student gets."
   - "Runs on the controller; changes nothing. Its result is always censored, as with C(no_log), whatever the task
     says: the class's objects may hold Secrets."
 options:
@@ -39,6 +42,10 @@ options:
     type: list
     elements: str
     default: []
+  section:
+    description: The section (one of C(lab_sections)) whose solution the objects are; unset for what every student
+      gets whatever their C(lab_solutions) (what the exercises need from outside).
+    type: str
 """
 
 EXAMPLES = r"""
@@ -47,6 +54,7 @@ EXAMPLES = r"""
     template: emailservice.yaml.j2
     students: "{{ emailservice_students }}"
     publish: [my-emailservice, my-emailservice-external]
+    section: emailservice
 """
 
 RETURN = r"""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from ansible_collections.kubelab.lab.plugins.module_utils.roster import Settings, roster, slots
 
 SETTINGS = Settings(lab_class="fall", namespace_prefix="", nodeport_base=30100, nodeports_per_student=10,
@@ -56,3 +58,31 @@ def test_two_students_given_the_same_cluster_share_it() -> None:
 def test_a_student_added_to_a_running_class_takes_the_next_slot() -> None:
     [dave] = roster(["dave"], [*CLASS, "dave"], {}, SETTINGS)
     assert dave["slot"] == 3 and dave["nodeports"]["first"] == 30130
+
+
+SECTIONS = replace(SETTINGS, sections=("emailservice", "game_2048", "availability"))
+
+
+def test_each_student_gets_the_solutions_their_lab_solutions_names_in_the_sections_order() -> None:
+    hostvars = {
+        "alice": {"lab_solutions": "none"},
+        "bob": {"lab_solutions": ["availability", "emailservice"]},
+        "carol": {"lab_solutions": "all"},
+    }
+    entries = {e["name"]: e["solutions"] for e in roster(CLASS, CLASS, hostvars, SECTIONS)}
+    assert entries == {
+        "alice": [],
+        "bob": ["emailservice", "availability"],
+        "carol": ["emailservice", "game_2048", "availability"],
+    }
+    [unset] = roster(["alice"], CLASS, {}, SECTIONS)
+    assert unset["solutions"] == ["emailservice", "game_2048", "availability"], "all when unset"
+
+
+def test_an_unknown_section_or_a_wrong_value_is_refused_naming_the_student() -> None:
+    with pytest.raises(ValueError, match="student bob: lab_solutions names no section grafna; the sections are "
+                                         "emailservice, game_2048, availability"):
+        roster(["bob"], CLASS, {"bob": {"lab_solutions": ["grafna"]}}, SECTIONS)
+    for wrong in ("some", 3, ["emailservice", 2]):
+        with pytest.raises(ValueError, match="student bob: lab_solutions must be all, none or a list of sections"):
+            roster(["bob"], CLASS, {"bob": {"lab_solutions": wrong}}, SECTIONS)

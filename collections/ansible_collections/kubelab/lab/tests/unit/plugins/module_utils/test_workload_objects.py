@@ -11,6 +11,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
     add_published,
     by_cluster,
     service_entry,
+    with_solution,
 )
 
 SIM = "output/sim/admin.kubeconfig"
@@ -96,3 +97,13 @@ def test_a_student_added_to_a_running_class_joins_what_others_published() -> Non
 def test_a_named_service_the_template_did_not_render_is_an_error() -> None:
     with pytest.raises(ValueError, match="no Service web-external rendered in namespace fall-alice"):
         add_published(None, [student("alice")], [service("fall-alice", "web")], ["web", "web-external"])
+
+
+def test_a_sections_objects_go_to_the_students_with_its_solution_and_the_rest_to_everyone() -> None:
+    sections = ["emailservice", "game_2048"]
+    students = [{**student("alice"), "solutions": ["game_2048"]}, {**student("bob"), "solutions": []}]
+    assert [s["name"] for s in with_solution(students, "game_2048", sections)] == ["alice"]
+    assert with_solution(students, "emailservice", sections) == []
+    assert [s["name"] for s in with_solution(students, None, sections)] == ["alice", "bob"]
+    with pytest.raises(ValueError, match="section grafana is not one of lab_sections \\(emailservice, game_2048\\)"):
+        with_solution(students, "grafana", sections)

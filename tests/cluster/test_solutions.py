@@ -1,0 +1,98 @@
+"""lab_solutions: which sections' solutions go into each student's namespace, and a student's own work kept.
+
+Class `solutions`: alice gets none (she does the exercises by hand), bob only the 2048 game, carol all (unset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kube import Kubectl
+from labclass import LabClass, standing
+
+SOLUTIONS = ("emailservice-deployment-demo", "game-2048")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabClass]:
+    workdir = tmp_path_factory.mktemp("solutions")
+    lab = LabClass("solutions", workdir, port_base=16580, students=("alice", "bob", "carol"))
+    host_vars = lab.inventory.parent / "host_vars"
+    host_vars.mkdir()
+    (host_vars / "alice.yml").write_text("lab_solutions: none\n")
+    (host_vars / "bob.yml").write_text("lab_solutions: [game_2048]\n")
+    with standing(lab):
+        yield lab
+
+
+@pytest.fixture(scope="module")
+def admin(lab: LabClass, binaries: dict[str, Path]) -> Kubectl:
+    return Kubectl(binaries["kubectl"], lab.admin_kubeconfig)
+
+
+def names(admin: Kubectl, student: str, kinds: str) -> set[str]:
+    return {item["metadata"]["name"] for item in admin.in_namespace(student).get(kinds)["items"]}
+
+
+def published(lab: LabClass, student: str) -> list[str]:
+    info: dict[str, Any] = yaml.safe_load((lab.student_dir(student) / "user-info.yaml").read_text())
+    return [service["name"] for service in info["services"]]
+
+
+def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_environment(
+    lab: LabClass, admin: Kubectl
+) -> None:
+    assert names(admin, "alice", "deployments") == {"redis-cart"}, "what the exercises need from outside"
+    assert names(admin, "alice", "cronjobs") == set()
+    assert names(admin, "bob", "deployments") == {"redis-cart", "game-2048"}
+    assert names(admin, "carol", "deployments") == {"redis-cart", *SOLUTIONS}
+    assert names(admin, "carol", "cronjobs") == {"availability-test"}
+    for student in ("alice", "bob", "carol"):
+        assert {"student"} <= names(admin, student, "serviceaccounts")
+        assert names(admin, student, "resourcequotas") == {"student"}
+        assert (lab.student_dir(student) / "kubeconfig").is_file()
+    assert published(lab, "alice") == []
+    assert published(lab, "bob") == ["game-2048"]
+    assert published(lab, "carol") == ["my-emailservice", "my-emailservice-external", "game-2048"]
+
+
+GAME = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "my-2048"},
+    "spec": {
+        "selector": {"matchLabels": {"app": "my-2048"}},
+        "template": {
+            "metadata": {"labels": {"app": "my-2048"}},
+            "spec": {"containers": [{
+                "name": "game",
+                "image": "alexwhen/docker-2048:latest@sha256:"
+                         "4913452e5bd092db9c8b005523127b8f62821867021e23a9acb1ae0f7d2432e1",
+                "ports": [{"containerPort": 80}],
+            }]},
+        },
+    },
+}
+
+
+def test_a_student_does_an_exercise_with_her_own_token_and_a_rerun_keeps_it(lab: LabClass, admin: Kubectl) -> None:
+    alice = Kubectl(admin.binary, lab.student_dir("alice") / "kubeconfig")
+    alice.run("apply", "-f", "-", stdin=yaml.safe_dump(GAME))
+    alice.run("expose", "deployment", "my-2048", "--port=5858", "--target-port=80")
+    alice.run("rollout", "status", "deployment/my-2048", "--timeout=60s")
+    assert lab.up().changed == 0
+    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048"}
+    assert "my-2048" in names(admin, "alice", "services")
+
+
+def test_the_drills_skip_the_students_without_the_tutorials_objects(lab: LabClass) -> None:
+    run = lab.playbook("playbooks/drills.yml", "-e", '{"drills_run": ["services"]}',
+                       env={"ANSIBLE_STDOUT_CALLBACK": "default"})
+    assert not run.failed, run.stdout[-3000:]
+    assert "Skipped alice, bob: their lab_solutions leaves out emailservice" in run.stdout
+    assert "carol services" in run.stdout and "alice services" not in run.stdout
