@@ -31,6 +31,39 @@ def ip(*args: str, namespace: str | None = None) -> None:
     subprocess.run([*prefix, "ip", *args], check=True, capture_output=True, text=True)
 
 
+@dataclass(frozen=True)
+class Netns:
+    """A network namespace reached from this machine over a veth pair: <net>.1 here, <net>.2 inside."""
+
+    name: str
+    net: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.net}.2"
+
+
+@contextmanager
+def netns(prefix: str, subnet: int) -> Iterator[Netns]:
+    """A new namespace ``kubelab-<prefix><pid>`` on 10.<subnet>.<pid>.0/30 with its loopback up; removed after."""
+    tag = f"{prefix}{os.getpid() % 100000}"
+    name, outside, inside = f"kubelab-{tag}", f"{tag}h", f"{tag}n"
+    net = f"10.{subnet}.{os.getpid() % 250}"
+    try:
+        ip("netns", "add", name)
+        ip("link", "add", outside, "type", "veth", "peer", "name", inside)
+        ip("link", "set", inside, "netns", name)
+        ip("addr", "add", f"{net}.1/30", "dev", outside)
+        ip("link", "set", outside, "up")
+        ip("addr", "add", f"{net}.2/30", "dev", inside, namespace=name)
+        ip("link", "set", inside, "up", namespace=name)
+        ip("link", "set", "lo", "up", namespace=name)
+        yield Netns(name, net)
+    finally:
+        subprocess.run(["ip", "netns", "del", name], check=False, capture_output=True)
+        subprocess.run(["ip", "link", "del", outside], check=False, capture_output=True)
+
+
 def wait_for_port(address: str, port: int, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -50,38 +83,24 @@ def keypair(path: Path) -> Path:
 @contextmanager
 def ssh_host(workdir: Path) -> Iterator[SshHost]:
     """sshd on <net>.2:22 in a new namespace, root login with a fresh key; all removed afterwards."""
-    tag = f"kl{os.getpid() % 100000}"
-    namespace, outside, inside = f"kubelab-{tag}", f"{tag}h", f"{tag}n"
-    net = f"10.251.{os.getpid() % 250}"
     client, host_key = keypair(workdir / "client"), keypair(workdir / "host_key")
     (workdir / "authorized_keys").write_text(client.with_suffix(".pub").read_text())
-    config = workdir / "sshd_config"
-    config.write_text(
-        f"ListenAddress {net}.2\nPort 22\nHostKey {host_key}\nPidFile {workdir}/sshd.pid\n"
-        f"AuthorizedKeysFile {workdir}/authorized_keys\nPermitRootLogin prohibit-password\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-        "Subsystem sftp internal-sftp\n"
-    )
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
-    sshd: subprocess.Popen[bytes] | None = None
-    try:
-        ip("netns", "add", namespace)
-        ip("link", "add", outside, "type", "veth", "peer", "name", inside)
-        ip("link", "set", inside, "netns", namespace)
-        ip("addr", "add", f"{net}.1/30", "dev", outside)
-        ip("link", "set", outside, "up")
-        ip("addr", "add", f"{net}.2/30", "dev", inside, namespace=namespace)
-        ip("link", "set", inside, "up", namespace=namespace)
-        ip("link", "set", "lo", "up", namespace=namespace)
+    with netns("kl", 251) as host:
+        config = workdir / "sshd_config"
+        config.write_text(
+            f"ListenAddress {host.address}\nPort 22\nHostKey {host_key}\nPidFile {workdir}/sshd.pid\n"
+            f"AuthorizedKeysFile {workdir}/authorized_keys\nPermitRootLogin prohibit-password\n"
+            "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+            "Subsystem sftp internal-sftp\n"
+        )
         with open(workdir / "sshd.log", "wb") as log:
             sshd = subprocess.Popen(
-                ["ip", "netns", "exec", namespace, str(SSHD), "-D", "-e", "-f", str(config)], stdout=log, stderr=log
+                ["ip", "netns", "exec", host.name, str(SSHD), "-D", "-e", "-f", str(config)], stdout=log, stderr=log
             )
-        wait_for_port(f"{net}.2", 22, 10)
-        yield SshHost(address=f"{net}.2", user="root", private_key=client)
-    finally:
-        if sshd:
+        try:
+            wait_for_port(host.address, 22, 10)
+            yield SshHost(address=host.address, user="root", private_key=client)
+        finally:
             sshd.terminate()
             sshd.wait(10)
-        subprocess.run(["ip", "netns", "del", namespace], check=False, capture_output=True)
-        subprocess.run(["ip", "link", "del", outside], check=False, capture_output=True)

@@ -8,7 +8,6 @@ gives the namespace its own /etc/hosts, which names both.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pymongo import MongoClient
 
 from kube import cached_binaries
 from served import APPS, serving
-from sshhost import ip
+from sshhost import netns
 
 APP = APPS / "nginx-flask-mongodb"
 NGINX = Path("/usr/sbin/nginx")
@@ -67,47 +66,35 @@ def until_answered(url: str, procs: dict[str, subprocess.Popen[bytes]], logs: Pa
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     work = tmp_path_factory.mktemp("nginx-flask-mongodb")
     ferretdb = cached_binaries("test-binaries", Path(__file__).parent / "build", "test-binaries")["ferretdb"]
-    tag = f"nfm{os.getpid() % 100000}"
-    namespace, outside, inside = f"kubelab-{tag}", f"{tag}h", f"{tag}n"
-    net = f"10.252.{os.getpid() % 250}"
-    hosts = Path("/etc/netns") / namespace / "hosts"
     (work / "nginx.conf").write_text(
         f"daemon off;\nuser nobody nogroup;\npid {work}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
         f"http {{\n  access_log off;\n  include {APP}/nginx/default.conf;\n}}\n"
     )
+    commands = {
+        # On every address of the namespace: the app reaches it as mongo, the test from outside.
+        "mongo": [str(ferretdb), "-listen", "0.0.0.0:27017", "-data", str(work / "data")],
+        "flask-app": [sys.executable, str(APP / "flask-app" / "app.py")],
+        "nginx": [str(NGINX), "-p", str(work), "-c", str(work / "nginx.conf")],
+    }
     procs: dict[str, subprocess.Popen[bytes]] = {}
-    try:
-        ip("netns", "add", namespace)
-        ip("link", "add", outside, "type", "veth", "peer", "name", inside)
-        ip("link", "set", inside, "netns", namespace)
-        ip("addr", "add", f"{net}.1/30", "dev", outside)
-        ip("link", "set", outside, "up")
-        ip("addr", "add", f"{net}.2/30", "dev", inside, namespace=namespace)
-        ip("link", "set", inside, "up", namespace=namespace)
-        ip("link", "set", "lo", "up", namespace=namespace)
-        hosts.parent.mkdir(parents=True, exist_ok=True)
-        hosts.write_text("127.0.0.1 localhost flask-app mongo\n")
-        commands = {
-            # On every address of the namespace: the app reaches it as mongo, the test from outside.
-            "mongo": [str(ferretdb), "-listen", "0.0.0.0:27017", "-data", str(work / "data")],
-            "flask-app": [sys.executable, str(APP / "flask-app" / "app.py")],
-            "nginx": [str(NGINX), "-p", str(work), "-c", str(work / "nginx.conf")],
-        }
-        for name, argv in commands.items():
-            with open(work / f"{name}.log", "wb") as log:
-                procs[name] = subprocess.Popen(
-                    ["ip", "netns", "exec", namespace, *argv], stdout=log, stderr=subprocess.STDOUT, cwd=work
-                )
-        until_answered(f"http://{net}.2", procs, work)
-        yield Project(f"http://{net}.2", f"mongodb://{net}.2:27017/")
-    finally:
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            proc.wait(timeout=10)
-        subprocess.run(["ip", "netns", "delete", namespace], check=False, capture_output=True)
-        subprocess.run(["ip", "link", "delete", outside], check=False, capture_output=True)
-        shutil.rmtree(hosts.parent, ignore_errors=True)
+    with netns("nfm", 252) as host:
+        hosts = Path("/etc/netns") / host.name / "hosts"
+        try:
+            hosts.parent.mkdir(parents=True, exist_ok=True)
+            hosts.write_text("127.0.0.1 localhost flask-app mongo\n")
+            for name, argv in commands.items():
+                with open(work / f"{name}.log", "wb") as log:
+                    procs[name] = subprocess.Popen(
+                        ["ip", "netns", "exec", host.name, *argv], stdout=log, stderr=subprocess.STDOUT, cwd=work
+                    )
+            until_answered(f"http://{host.address}", procs, work)
+            yield Project(f"http://{host.address}", f"mongodb://{host.address}:27017/")
+        finally:
+            for proc in procs.values():
+                proc.terminate()
+            for proc in procs.values():
+                proc.wait(timeout=10)
+            shutil.rmtree(hosts.parent, ignore_errors=True)
 
 
 def test_nginx_serves_the_flask_page_that_counts_visits_in_mongodb(project: Project) -> None:

@@ -8,6 +8,7 @@ name: sim_health
 short_description: Which components of a sim cluster are healthy, and why the others are not
 version_added: 0.1.0
 author: kubelab (!UNKNOWN)
+extends_documentation_fragment: [kubelab.lab.sim_health]
 description:
   - The probe of M(kubelab.lab.sim_health) without its wait, for the plays that only read a cluster's state. A sim
     cluster runs on the controller, so a lookup sees its processes and loopback ports, without the start of a
@@ -18,15 +19,6 @@ options:
     type: list
     elements: path
     required: true
-  ports:
-    description: The loopback port of each component, by name (C(etcd), C(kube-apiserver), C(kube-controller-manager),
-      C(kube-scheduler), C(kwok-controller)).
-    type: dict
-    required: true
-  timeout:
-    description: Seconds an endpoint may take to answer.
-    type: float
-    default: 5
 """
 
 EXAMPLES = r"""

@@ -20,20 +20,12 @@ description:
   - Read-only; a run on a healthy cluster takes a few milliseconds beyond the module's start.
 version_added: 0.1.0
 author: kubelab (!UNKNOWN)
+extends_documentation_fragment: [kubelab.lab.sim_health]
 options:
   cluster_dir:
     description: The cluster's folder in kwokctl's work dir, C(<workdir>/clusters/<name>) (holds C(bin/) and C(pki/)).
     type: path
     required: true
-  ports:
-    description: The loopback port of each component, by name (C(etcd), C(kube-apiserver), C(kube-controller-manager),
-      C(kube-scheduler), C(kwok-controller)).
-    type: dict
-    required: true
-  timeout:
-    description: Seconds an endpoint may take to answer.
-    type: float
-    default: 5
   wait:
     description: Seconds to wait until every component is healthy; C(0) reports at once.
     type: int
