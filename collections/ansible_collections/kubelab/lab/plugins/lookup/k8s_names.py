@@ -59,12 +59,7 @@ from typing import Any
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
-
-
-def listing_path(api_version: str, resource: str) -> str:
-    """The collection path of ``resource`` in ``api_version`` (core or a group)."""
-    return f"{'/api' if api_version == 'v1' else '/apis'}/{api_version}/{resource}"
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base
 
 
 def names_of(listing: dict[str, Any]) -> list[str]:
@@ -78,7 +73,7 @@ def names_of(listing: dict[str, Any]) -> list[str]:
 class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[list[str]]:
         try:
-            path = listing_path(kwargs["api_version"], kwargs["resource"])
+            path = f"{api_base(kwargs['api_version'])}/{kwargs['resource']}"
         except KeyError as err:
             raise AnsibleLookupError(f"kubelab.lab.k8s_names needs {err.args[0]}") from None
         query = {

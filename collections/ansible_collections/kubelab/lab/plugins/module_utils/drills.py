@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base
 from ansible_collections.kubelab.lab.plugins.module_utils.readiness import (
     condition,
     deployment_problem,
@@ -51,8 +51,7 @@ class Namespace:
     timeout: float = 60.0
 
     def path(self, group: str, resource: str, name: str = "") -> str:
-        base = "/api/v1" if group == "" else f"/apis/{group}"
-        return f"{base}/namespaces/{self.name}/{resource}" + (f"/{name}" if name else "")
+        return f"{api_base(group or 'v1')}/namespaces/{self.name}/{resource}" + (f"/{name}" if name else "")
 
     def pods(self, selector: str) -> list[dict[str, Any]]:
         items = self.api.get(self.path("", "pods"), labelSelector=selector)["items"]

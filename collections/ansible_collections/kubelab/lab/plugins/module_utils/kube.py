@@ -60,6 +60,11 @@ def dump_yaml(document: Any) -> str:
     return text
 
 
+def api_base(group_version: str) -> str:
+    """Where the API serves ``group_version``: the core group (v1) under /api, every other under /apis."""
+    return "/api/v1" if group_version == "v1" else f"/apis/{group_version}"
+
+
 # How often a request the server answered with 429 Too Many Requests is made again, as client-go does.
 TOO_MANY_REQUESTS_TRIES = 10
 

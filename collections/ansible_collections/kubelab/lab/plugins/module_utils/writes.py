@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import dict_merge
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base
 from ansible_collections.kubernetes.core.plugins.module_utils.apply import (
     POD_SPEC_SUFFIXES,
     STRATEGIC_MERGE_PATCH_KEYS,
@@ -98,7 +98,7 @@ def served(discovery: dict[str, dict[str, Any]], kinds: Iterable[tuple[str, str]
     resources: dict[tuple[str, str], Resource] = {}
     wanted = set(kinds)
     for group_version, document in discovery.items():
-        base = "/api/v1" if group_version == "v1" else f"/apis/{group_version}"
+        base = api_base(group_version)
         for entry in document.get("resources", []):
             if "/" not in entry["name"] and (group_version, entry["kind"]) in wanted:
                 resources[(group_version, entry["kind"])] = Resource(base, entry["name"], bool(entry["namespaced"]))
@@ -185,7 +185,7 @@ def discovery(api: KubeApi, objects: list[dict[str, Any]]) -> dict[str, dict[str
     documents: dict[str, dict[str, Any]] = {}
     for group_version in sorted({key(o)[0] for o in objects}):
         try:
-            documents[group_version] = api.get("/api/v1" if group_version == "v1" else f"/apis/{group_version}")
+            documents[group_version] = api.get(api_base(group_version))
         except ApiError as err:
             if err.status != 404:
                 raise

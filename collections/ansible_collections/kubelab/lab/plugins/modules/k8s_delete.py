@@ -100,7 +100,7 @@ import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, require_yaml
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, require_yaml
 
 # The object is gone, or being deleted already (a namespace that terminates answers 409).
 GONE = (404, 409)
@@ -184,7 +184,7 @@ def main() -> None:
     )
     require_yaml(module)
     params = module.params
-    path = f"{'/api' if params['api_version'] == 'v1' else '/apis'}/{params['api_version']}/{params['resource']}"
+    path = f"{api_base(params['api_version'])}/{params['resource']}"
     selector, start = params["label_selector"], time.monotonic()
     result: dict[str, Any] = {"deleted": [], "gone": [], "kept": []}
     try:
