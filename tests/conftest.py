@@ -17,10 +17,15 @@ def binaries() -> dict[str, Path]:
     return sim_binaries()
 
 
+# What the inventory gives carol as her Grafana password (alice and bob get generated ones).
+GRAFANA_GIVEN_PASSWORD = "carol-from-the-vault-7"
+
+
 @pytest.fixture(scope="session")
 def sim_class(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
     """The class `pytest`, brought up by site.yml and torn down by teardown.yml."""
-    with standing(LabClass("pytest", tmp_path_factory.mktemp("pytest-class"), port_base=16480)) as lab:
+    options = {"grafana_admin_passwords": {"carol": GRAFANA_GIVEN_PASSWORD}}
+    with standing(LabClass("pytest", tmp_path_factory.mktemp("pytest-class"), port_base=16480, options=options)) as lab:
         yield lab
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import stat
 from typing import Any
 
 import pytest
 import yaml
 
+import grafana
 from kube import Kubectl, eventually, ready_endpoint_ips
 from labclass import LabClass
 
 STUDENTS = ["alice", "bob", "carol"]
+GRAFANA = "grafana/grafana:12.3.1"
 GAME_2048 = "alexwhen/docker-2048:latest@sha256:4913452e5bd092db9c8b005523127b8f62821867021e23a9acb1ae0f7d2432e1"
 
 
@@ -20,9 +24,14 @@ def student(request: pytest.FixtureRequest, admin: Kubectl) -> Kubectl:
     return admin.in_namespace(request.param)
 
 
+def user_info(lab: LabClass, student: str) -> dict[str, Any]:
+    info: dict[str, Any] = yaml.safe_load((lab.student_dir(student) / "user-info.yaml").read_text())
+    return info
+
+
 def published(lab: LabClass, student: str, service: str) -> dict[str, Any]:
     """What the student's user-info.yaml says of ``service``."""
-    info = yaml.safe_load((lab.student_dir(student) / "user-info.yaml").read_text())
+    info = user_info(lab, student)
     found: list[dict[str, Any]] = [entry for entry in info["services"] if entry["name"] == service]
     assert len(found) == 1, info["services"]
     return found[0]
@@ -72,3 +81,78 @@ def test_the_availability_cronjob_checks_the_game_every_minute_and_its_jobs_comp
 
     # The first run is due within a minute of the class coming up.
     assert eventually(completed, 90, "a Job of the availability CronJob to complete")
+
+
+def grafana_container(student: Kubectl) -> dict[str, Any]:
+    containers: list[dict[str, Any]] = student.get("deployment", "grafana")["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    return containers[0]
+
+
+def admin_login(student: Kubectl) -> dict[str, str]:
+    data = student.get("secret", "grafana-admin")["data"]
+    return {key: base64.b64decode(value).decode() for key, value in data.items()}
+
+
+def test_grafana_runs_pinned_with_basic_auth_its_admin_from_a_secret_and_the_redis_plugin(student: Kubectl) -> None:
+    container = grafana_container(student)
+    assert container["image"] == GRAFANA
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+    assert env == {
+        "GF_AUTH_BASIC_ENABLED": "true",
+        "GF_SECURITY_ADMIN_USER": {"secretKeyRef": {"name": "grafana-admin", "key": "admin-user"}},
+        "GF_SECURITY_ADMIN_PASSWORD": {"secretKeyRef": {"name": "grafana-admin", "key": "admin-password"}},
+        "GF_PLUGINS_PREINSTALL_SYNC": "redis-datasource",
+    }
+    assert student.get("deployment", "grafana")["status"]["readyReplicas"] == 1
+    assert student.get("service", "grafana")["spec"]["ports"] == [
+        {"name": "http", "port": 3000, "targetPort": "http", "protocol": "TCP"}
+    ]
+    assert len(ready_endpoint_ips(student, "grafana")) == 1
+
+
+def test_grafanas_provisioning_is_mounted_from_configmaps_and_every_file_is_one_grafana_reads(
+    student: Kubectl,
+) -> None:
+    pod = student.get("deployment", "grafana")["spec"]["template"]["spec"]
+    sources = {v["name"]: v["configMap"]["name"] for v in pod["volumes"]}
+    mounts = {m["mountPath"]: sources[m["name"]] for m in grafana_container(student)["volumeMounts"]}
+    assert mounts == {
+        "/etc/grafana/provisioning/datasources": "grafana-datasources",
+        "/etc/grafana/provisioning/dashboards": "grafana-dashboard-providers",
+        "/etc/grafana/dashboards": "grafana-dashboards",
+    }
+    files = {name: student.get("configmap", name)["data"] for name in mounts.values()}
+    [datasources] = files["grafana-datasources"].values()
+    assert grafana.datasources(datasources) == []
+    [[redis]] = [yaml.safe_load(datasources)["datasources"]]
+    assert (redis["type"], redis["url"], redis["isDefault"]) == ("redis-datasource", "redis-cart:6379", True)
+    [providers] = files["grafana-dashboard-providers"].values()
+    assert grafana.providers(providers) == []
+    [provider] = yaml.safe_load(providers)["providers"]
+    assert provider["options"]["path"] == "/etc/grafana/dashboards"
+    assert list(files["grafana-dashboards"]) == ["redis.json"]
+    assert grafana.dashboard(files["grafana-dashboards"]["redis.json"], {redis["uid"]}) == []
+
+
+def test_each_students_grafana_login_is_in_their_user_info_alone(sim_class: LabClass, student: Kubectl) -> None:
+    name = student.namespace
+    assert name
+    login = admin_login(student)
+    assert user_info(sim_class, name)["credentials"] == {"grafana-admin": login}
+    assert published(sim_class, name, "grafana")["port_forward"] == "kubectl port-forward service/grafana 3000:3000"
+    given = sim_class.options["grafana_admin_passwords"]
+    if name in given:
+        assert login == {"admin-user": "admin", "admin-password": given[name]}
+    else:
+        password = login["admin-password"]
+        assert len(password) == 24 and password.isalnum()
+        kept = sim_class.student_dir(name) / "grafana-admin-password"
+        assert kept.read_text().strip() == password
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE((sim_class.student_dir(name) / "user-info.yaml").stat().st_mode) == 0o600
+
+
+def test_generated_grafana_passwords_differ_between_students(admin: Kubectl) -> None:
+    passwords = [admin_login(admin.in_namespace(name))["admin-password"] for name in STUDENTS]
+    assert len(set(passwords)) == len(STUDENTS)

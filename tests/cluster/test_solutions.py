@@ -15,7 +15,7 @@ import yaml
 from kube import Kubectl
 from labclass import LabClass, standing
 
-SOLUTIONS = ("emailservice-deployment-demo", "game-2048")
+SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "grafana")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_envi
         assert (lab.student_dir(student) / "kubeconfig").is_file()
     assert published(lab, "alice") == []
     assert published(lab, "bob") == ["game-2048"]
-    assert published(lab, "carol") == ["my-emailservice", "my-emailservice-external", "game-2048"]
+    assert published(lab, "carol") == ["my-emailservice", "my-emailservice-external", "game-2048", "grafana"]
 
 
 GAME = {
@@ -80,14 +80,53 @@ GAME = {
 }
 
 
-def test_a_student_does_an_exercise_with_her_own_token_and_a_rerun_keeps_it(lab: LabClass, admin: Kubectl) -> None:
+# The tutorial's Grafana, as a student writes it: the datasource with the comma the tutorial misses.
+GRAFANA_ENV = [
+    {"name": "GF_AUTH_BASIC_ENABLED", "value": "true"},
+    {"name": "GF_SECURITY_ADMIN_USER", "valueFrom": {"secretKeyRef": {"name": "my-grafana", "key": "user"}}},
+    {"name": "GF_SECURITY_ADMIN_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "my-grafana", "key": "password"}}},
+    {"name": "GF_INSTALL_PLUGINS", "value": "redis-datasource"},
+]
+GRAFANA = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "my-grafana"},
+    "spec": {
+        "selector": {"matchLabels": {"app": "my-grafana"}},
+        "template": {
+            "metadata": {"labels": {"app": "my-grafana"}},
+            "spec": {
+                "containers": [{
+                    "name": "grafana",
+                    "image": "grafana/grafana",
+                    "env": GRAFANA_ENV,
+                    "volumeMounts": [{"name": "sources", "mountPath": "/etc/grafana/provisioning/datasources"}],
+                }],
+                "volumes": [{"name": "sources", "configMap": {"name": "grafana-datasources"}}],
+            },
+        },
+    },
+}
+DATASOURCES = ('{ "apiVersion": 1, "datasources": [ { "version":2, "name":"Redis", "type":"redis-datasource", '
+               '"url":"redis-cart:6379", "isDefault":true } ] }')
+
+
+def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
+    lab: LabClass, admin: Kubectl
+) -> None:
     alice = Kubectl(admin.binary, lab.student_dir("alice") / "kubeconfig")
     alice.run("apply", "-f", "-", stdin=yaml.safe_dump(GAME))
     alice.run("expose", "deployment", "my-2048", "--port=5858", "--target-port=80")
-    alice.run("rollout", "status", "deployment/my-2048", "--timeout=60s")
+    alice.run("create", "secret", "generic", "my-grafana", "--from-literal=user=alice", "--from-literal=password=pw")
+    alice.run("create", "configmap", "grafana-datasources", f"--from-literal=datasources.yaml={DATASOURCES}")
+    alice.run("apply", "-f", "-", stdin=yaml.safe_dump(GRAFANA))
+    alice.run("expose", "deployment", "my-grafana", "--port=3000")
+    for deployment in ("my-2048", "my-grafana"):
+        alice.run("rollout", "status", f"deployment/{deployment}", "--timeout=60s")
     assert lab.up().changed == 0
-    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048"}
-    assert "my-2048" in names(admin, "alice", "services")
+    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana"}
+    assert {"my-2048", "my-grafana"} <= names(admin, "alice", "services")
+    assert "credentials" not in yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())
 
 
 def test_the_drills_skip_the_students_without_the_tutorials_objects(lab: LabClass) -> None:

@@ -35,7 +35,7 @@ def test_the_admin_kubeconfig_is_a_private_copy() -> None:
 def test_a_student_works_in_their_own_namespace() -> None:
     dave = Kubectl(FOREIGN.binary, OUTPUT / "byo/dave/kubeconfig")
     assert [d["metadata"]["name"] for d in dave.get("deployments")["items"]] == [
-        "emailservice-deployment-demo", "game-2048", "redis-cart"
+        "emailservice-deployment-demo", "game-2048", "grafana", "redis-cart"
     ]
     assert "forbidden" in dave.run("get", "pods", "-n", "byo-erin", check=False).stderr
 

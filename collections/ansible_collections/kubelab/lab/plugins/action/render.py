@@ -17,6 +17,7 @@ from ansible.template import trust_as_template
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import SafeLoader
 from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
     PHASES,
+    add_credentials,
     add_objects,
     add_published,
     by_cluster,
@@ -28,6 +29,7 @@ ARGUMENTS = {
     "students": {"type": "list", "elements": "dict", "required": True},
     "phase": {"type": "str", "choices": list(PHASES), "default": "first"},
     "publish": {"type": "list", "elements": "str", "default": []},
+    "credentials": {"type": "list", "elements": "str", "default": []},
     "section": {"type": "str"},
 }
 
@@ -67,14 +69,18 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
         facts: dict[str, Any] = {
             "lab_objects": add_objects(task_vars.get("lab_objects"), args["phase"], rendered)
         }
-        if args["publish"]:
-            everything = [obj for objects in rendered.values() for obj in objects]
-            try:
+        everything = [obj for objects in rendered.values() for obj in objects]
+        try:
+            if args["publish"]:
                 facts["lab_published"] = add_published(
                     task_vars.get("lab_published"), chosen, everything, args["publish"]
                 )
-            except ValueError as err:
-                raise AnsibleActionFail(f"{args['template']}: {err}") from err
+            if args["credentials"]:
+                facts["lab_credentials"] = add_credentials(
+                    task_vars.get("lab_credentials"), chosen, everything, args["credentials"]
+                )
+        except ValueError as err:
+            raise AnsibleActionFail(f"{args['template']}: {err}") from err
         # As set_fact does: the objects are the run's variables, not cached facts. In the fact cache, every
         # task of every host would copy them again (ansible-core cleans the facts on each variable lookup).
         self.register_host_variables({}, VariableLayer.CACHEABLE_FACT)

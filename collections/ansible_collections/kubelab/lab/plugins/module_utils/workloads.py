@@ -3,7 +3,8 @@
 A workload role renders its objects for the students of each cluster and adds them to the class's
 objects, ``{phase: {cluster admin kubeconfig: [object, ...]}}`` (phase ``first``, or ``after`` for what
 follows a first rollout); the Services it names are published in the students' user-info,
-``{student: [service, ...]}``.
+``{student: [service, ...]}``, and so are the Secrets it names, ``{student: {secret: {key: value}}}``
+(what a student signs in with, written only to their own 0600 file).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ PHASES = ("first", "after")
 
 Objects = dict[str, dict[str, list[dict[str, Any]]]]
 Published = dict[str, list[dict[str, Any]]]
+Credentials = dict[str, dict[str, dict[str, str]]]
 
 
 def by_cluster(students: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
@@ -78,5 +80,28 @@ def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students
             raise ValueError(f"no Service {', '.join(missing)} rendered in namespace {student['namespace']}")
         merged.setdefault(student["name"], []).extend(
             service_entry(services[(student["namespace"], name)]) for name in wanted
+        )
+    return merged
+
+
+def add_credentials(credentials: Mapping[str, Mapping[str, Mapping[str, str]]] | None,
+                    students: Iterable[Mapping[str, Any]], objects: Iterable[Mapping[str, Any]],
+                    names: Iterable[str]) -> Credentials:
+    """``credentials`` with, for each student, the ``stringData`` of the Secrets named in ``names`` that
+    ``objects`` holds in their namespace; a named Secret missing from a namespace, or one without ``stringData``,
+    is an error."""
+    wanted = list(names)
+    secrets = {(obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj
+               for obj in objects if obj.get("kind") == "Secret"}
+    merged: Credentials = {student: {name: dict(values) for name, values in entries.items()}
+                           for student, entries in (credentials or {}).items()}
+    for student in students:
+        found = {name: secrets.get((student["namespace"], name)) or {} for name in wanted}
+        missing = [name for name in wanted if not found[name].get("stringData")]
+        if missing:
+            raise ValueError(f"no Secret {', '.join(missing)} with stringData rendered in namespace "
+                             f"{student['namespace']}")
+        merged.setdefault(student["name"], {}).update(
+            {name: {key: str(value) for key, value in found[name]["stringData"].items()} for name in wanted}
         )
     return merged

@@ -8,6 +8,7 @@ request per kind instead of two reads per object, and the writes of a wave sent 
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -118,18 +119,27 @@ def merge_patched(target: Any, patch: Any) -> Any:
     return result
 
 
+def stored(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` as the API server stores it: a Secret's ``stringData`` folded into its base64 ``data``."""
+    if obj.get("kind") != "Secret" or not obj.get("stringData"):
+        return obj
+    encoded = {name: base64.b64encode(str(value).encode()).decode() for name, value in obj["stringData"].items()}
+    return {**{k: v for k, v in obj.items() if k != "stringData"}, "data": {**(obj.get("data") or {}), **encoded}}
+
+
 def write_for(desired: dict[str, Any], actual: dict[str, Any] | None, resource: Resource) -> Write | None:
     """The request that brings ``actual`` (None: missing) to ``desired``, or None when there is nothing to write.
 
-    kubernetes.core's patch may restate what the object already holds (a list it merges is sent whole): when it
-    merges to the live object itself, nothing is written.
+    kubernetes.core's patch may restate what the object already holds (a list it merges is sent whole, a Secret's
+    stringData, which the server never returns, is sent again): when it merges to the live object itself, as the
+    server stores it, nothing is written.
     """
     namespace, name = key(desired)[2:]
     collection = resource.collection(namespace)
     if actual is None:
         return Write("POST", collection, dict_merge(desired, annotate(desired)), desired, resource)
     patch = apply_patch(actual, desired)[1]
-    if merge_patched(actual, patch) == actual:
+    if stored(merge_patched(actual, patch)) == actual:
         return None
     return Write("PATCH", f"{collection}/{name}", patch, desired, resource)
 

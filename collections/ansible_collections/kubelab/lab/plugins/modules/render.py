@@ -18,8 +18,12 @@ description:
   - "The Services named in O(publish) are added, per student, to the fact C(lab_published),
     C({student: [{name, type, address and port_forward|nodePort}, ...]}), which the play hands to the students'
     user-info files."
+  - "The C(stringData) of the Secrets named in O(credentials) is added, per student, to the fact C(lab_credentials),
+    C({student: {secret: {key: value}}}), which the play hands to the students' user-info files (mode 0600): what a
+    student signs in to an exercise's app with, shown to them alone."
   - "With O(section), only the students whose roster entry's C(solutions) holds it are rendered for (and get the
-    Services published): the class's C(lab_solutions) decides which sections' solutions a student gets."
+    Services and credentials published): the class's C(lab_solutions) decides which sections' solutions a student
+    gets."
   - "Runs on the controller; changes nothing. Its result is always censored, as with C(no_log), whatever the task
     says: the class's objects may hold Secrets."
 options:
@@ -39,6 +43,11 @@ options:
     default: first
   publish:
     description: Names of Services of each student's namespace to publish in their user-info.
+    type: list
+    elements: str
+    default: []
+  credentials:
+    description: Names of Secrets (with C(stringData)) of each student's namespace whose values go to their user-info.
     type: list
     elements: str
     default: []

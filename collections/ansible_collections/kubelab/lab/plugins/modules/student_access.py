@@ -72,6 +72,13 @@ options:
         student's go in the C(services) entry of their C(user-info.yaml).
     type: dict
     default: {}
+  credentials:
+    description:
+      - "What students sign in to the exercises' apps with, by student (M(kubelab.lab.render)'s C(lab_credentials),
+        C({student: {secret: {key: value}}})); each student's go in the C(credentials) entry of their
+        C(user-info.yaml), which only they read. Never logged."
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -228,6 +235,9 @@ class ClassAccess:
             **student["info"],
             "services": self.module.params["published"].get(student["name"], []),
         }
+        credentials = self.module.params["credentials"].get(student["name"])
+        if credentials:
+            info["credentials"] = credentials
         header = "# Your Kubernetes lab. Use it with: export KUBECONFIG=<this folder>/kubeconfig\n"
         return header + dump_yaml(info)
 
@@ -274,6 +284,7 @@ def main() -> None:
                 },
             },
             "published": {"type": "dict", "default": {}},
+            "credentials": {"type": "dict", "default": {}, "no_log": True},
         },
         supports_check_mode=True,
     )

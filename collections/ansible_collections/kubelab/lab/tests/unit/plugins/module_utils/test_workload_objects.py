@@ -1,4 +1,5 @@
-"""The workload contract's pure functions: objects per phase and cluster, Services published per student."""
+"""The workload contract's pure functions: objects per phase and cluster, Services and credentials published per
+student."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 
 from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
+    add_credentials,
     add_objects,
     add_published,
     by_cluster,
@@ -31,6 +33,10 @@ def service(namespace: str, name: str, node_port: int | None = None, port: int =
     if node_port:
         spec["type"] = "NodePort"
     return {"kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def secret(namespace: str, name: str, **data: Any) -> dict[str, Any]:
+    return {"kind": "Secret", "metadata": {"name": name, "namespace": namespace}, "stringData": data}
 
 
 def test_students_group_by_cluster_in_the_order_clusters_first_appear() -> None:
@@ -107,3 +113,27 @@ def test_a_sections_objects_go_to_the_students_with_its_solution_and_the_rest_to
     assert [s["name"] for s in with_solution(students, None, sections)] == ["alice", "bob"]
     with pytest.raises(ValueError, match="section grafana is not one of lab_sections \\(emailservice, game_2048\\)"):
         with_solution(students, "grafana", sections)
+
+
+def test_each_student_gets_the_string_data_of_their_own_named_secrets_only() -> None:
+    objects = [
+        secret("fall-alice", "grafana-admin", user="admin", password="a1"),
+        secret("fall-bob", "grafana-admin", user="admin", password="b2"),
+        secret("fall-alice", "other", token="never"),
+        config_map("fall-alice"),
+    ]
+    earlier = {"carol": {"grafana-admin": {"user": "admin", "password": "c3"}}}
+    credentials = add_credentials(earlier, [student("alice"), student("bob")], objects, ["grafana-admin"])
+    assert credentials == {
+        "carol": {"grafana-admin": {"user": "admin", "password": "c3"}},
+        "alice": {"grafana-admin": {"user": "admin", "password": "a1"}},
+        "bob": {"grafana-admin": {"user": "admin", "password": "b2"}},
+    }
+    assert list(earlier) == ["carol"], "the input is left as it was"
+
+
+def test_a_named_secret_missing_or_without_string_data_is_an_error() -> None:
+    empty = {"kind": "Secret", "metadata": {"name": "grafana-admin", "namespace": "fall-alice"}, "data": {"a": "YQ=="}}
+    for objects in ([], [empty], [secret("fall-bob", "grafana-admin", user="admin")]):
+        with pytest.raises(ValueError, match="no Secret grafana-admin with stringData rendered in namespace fall-alice"):
+            add_credentials(None, [student("alice")], objects, ["grafana-admin"])

@@ -17,6 +17,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     plan,
     run_waves,
     served,
+    stored,
     unlisted,
 )
 from ansible_collections.kubernetes.core.plugins.module_utils.apply import LAST_APPLIED_CONFIG_ANNOTATION
@@ -29,11 +30,13 @@ DISCOVERY = {
             {"name": "configmaps", "kind": "ConfigMap", "namespaced": True},
             {"name": "resourcequotas", "kind": "ResourceQuota", "namespaced": True},
             {"name": "pods", "kind": "Pod", "namespaced": True},
+            {"name": "secrets", "kind": "Secret", "namespaced": True},
         ]
     },
     "apps/v1": {"resources": [{"name": "deployments", "kind": "Deployment", "namespaced": True}]},
 }
-KINDS = {("v1", "Namespace"), ("v1", "ConfigMap"), ("v1", "ResourceQuota"), ("v1", "Pod"), ("apps/v1", "Deployment")}
+KINDS = {("v1", "Namespace"), ("v1", "ConfigMap"), ("v1", "ResourceQuota"), ("v1", "Pod"), ("v1", "Secret"),
+         ("apps/v1", "Deployment")}
 RESOURCES = served(DISCOVERY, KINDS)
 
 
@@ -110,6 +113,18 @@ def test_a_cronjob_whose_containers_the_server_defaulted_is_not_written_and_a_ch
     [[write]] = plan([changed], live_objects, resources)
     [sent] = write.body["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
     assert (sent["image"], sent["imagePullPolicy"]) == ("busybox:1.37.0", "IfNotPresent"), "merged by name"
+
+
+def test_a_secret_of_string_data_is_compared_as_the_server_stores_it_in_base64() -> None:
+    secret = obj("Secret", "login", "alice", type="Opaque", stringData={"user": "admin", "password": "s3cret"})
+    live = live_after_apply(secret)
+    live.pop("stringData")
+    live["data"] = {"user": "YWRtaW4=", "password": "czNjcmV0"}
+    assert stored(secret)["data"] == live["data"] and "stringData" not in stored(secret)
+    assert plan([secret], {key_of(secret): live}, RESOURCES) == []
+    renewed = obj("Secret", "login", "alice", type="Opaque", stringData={"user": "admin", "password": "n3w"})
+    [[write]] = plan([renewed], {key_of(secret): live}, RESOURCES)
+    assert (write.method, write.body["stringData"]) == ("PATCH", {"user": "admin", "password": "n3w"})
 
 
 def test_a_student_added_to_a_running_class_gets_only_their_objects_written() -> None:
