@@ -130,8 +130,36 @@ def test_changed_settings_are_reported_not_ignored(lab: LabClass) -> None:
     assert len(cluster_pids(lab.cluster_dir)) == 5
 
 
-def test_teardown_leaves_nothing_behind(lab: LabClass) -> None:
+def claim(kubectl: Kubectl, name: str) -> Path:
+    """A claim of 1Gi in alice's namespace, bound at once: the folder of its volume."""
+    alice = kubectl.in_namespace("alice")
+    alice.apply({
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+    })
+
+    def bound() -> str | None:
+        pvc = alice.get("pvc", name)
+        volume: str | None = pvc["spec"].get("volumeName") if pvc["status"].get("phase") == "Bound" else None
+        return volume
+
+    volume = kubectl.get("pv", eventually(bound, 30, f"claim {name} to be bound"))
+    assert volume["spec"]["storageClassName"] == "standard"
+    folder = Path(volume["spec"]["hostPath"]["path"])
+    assert folder.parent == Path("/tmp/hostpath_pv") and folder.is_dir()
+    return folder
+
+
+def test_a_claim_binds_at_once_and_its_volume_goes_with_it(kubectl: Kubectl) -> None:
+    folder = claim(kubectl, "scratch")
+    kubectl.in_namespace("alice").run("delete", "pvc", "scratch")
+    eventually(lambda: not folder.exists() or None, 30, "the released volume's folder to be removed")
+
+
+def test_teardown_leaves_nothing_behind(lab: LabClass, kubectl: Kubectl) -> None:
+    folder = claim(kubectl, "kept")
     lab.down()
+    assert not folder.exists(), "the provisioned volume's folder goes with the cluster"
     assert cluster_pids(lab.cluster_dir) == []
     assert not lab.output_dir.exists()
     for port in range(PORT_BASE, PORT_BASE + 6):
