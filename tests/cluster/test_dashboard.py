@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
+import yaml
+
 from kube import Kubectl
 from labclass import LabClass
 
@@ -25,10 +27,19 @@ def test_the_dashboard_is_the_pinned_release_and_asks_for_a_login(admin: Kubectl
 
 
 
-def test_students_reach_the_dashboard_on_a_nodeport_outside_their_blocks(admin: Kubectl) -> None:
+def test_students_reach_the_dashboard_on_a_nodeport_outside_their_blocks_as_their_user_info_says(
+    admin: Kubectl, sim_class: LabClass
+) -> None:
     service = admin.in_namespace("kubernetes-dashboard").get("service", "kubernetes-dashboard")
     assert service["spec"]["type"] == "NodePort"
     assert [port["nodePort"] for port in service["spec"]["ports"]] == [30099]
+    for student in ("alice", "bob", "carol"):
+        info = yaml.safe_load((sim_class.student_dir(student) / "user-info.yaml").read_text())
+        assert {"name": "kubernetes-dashboard", "type": "NodePort", "namespace": "kubernetes-dashboard",
+                "nodePort": 30099} in info["services"]
+        block = info["nodeports"]
+        assert not block["first"] <= 30099 <= block["last"]
+
 
 def test_the_dashboards_own_rights_reach_no_student(admin: Kubectl) -> None:
     assert can(admin, "get", "secret/kubernetes-dashboard-csrf", "-n", "kubernetes-dashboard")

@@ -56,9 +56,11 @@ def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_envi
         assert {"student"} <= names(admin, student, "serviceaccounts")
         assert names(admin, student, "resourcequotas") == {"student"}
         assert (lab.student_dir(student) / "kubeconfig").is_file()
-    assert published(lab, "alice") == []
-    assert published(lab, "bob") == ["game-2048"]
-    assert published(lab, "carol") == ["my-emailservice", "my-emailservice-external", "game-2048", "grafana"]
+    assert published(lab, "alice") == ["kubernetes-dashboard"]
+    assert published(lab, "bob") == ["kubernetes-dashboard", "game-2048"]
+    assert published(lab, "carol") == [
+        "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "grafana"
+    ]
 
 
 GAME = {

@@ -6,6 +6,7 @@ Documented in plugins/modules/render.py.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -34,6 +35,27 @@ ARGUMENTS = {
 }
 
 
+# What goes to the students' user-info: the option naming it, the fact holding it, how it is added.
+HANDED_OUT: list[tuple[str, str, Callable[..., Any]]] = [
+    ("publish", "lab_published", add_published),
+    ("credentials", "lab_credentials", add_credentials),
+]
+
+
+def handed_out(args: dict[str, Any], task_vars: dict[str, Any], clusters: dict[str, list[Any]],
+               rendered: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The facts of what ``args`` publishes, each student's from their own cluster's objects (where a Service
+    that the students of a cluster share is)."""
+    facts = {}
+    for option, fact, add in HANDED_OUT:
+        if args[option]:
+            value = task_vars.get(fact)
+            for cluster, students in clusters.items():
+                value = add(value, students, rendered[cluster], args[option])
+            facts[fact] = value
+    return facts
+
+
 class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -57,8 +79,9 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
             chosen = with_solution(args["students"], args["section"], task_vars.get("lab_sections") or [])
         except ValueError as err:
             raise AnsibleActionFail(f"{args['template']}: {err}") from err
+        clusters = by_cluster(chosen)
         rendered: dict[str, list[dict[str, Any]]] = {}
-        for cluster, students in by_cluster(chosen).items():
+        for cluster, students in clusters.items():
             templar = self._templar.copy_with_new_env(
                 searchpath=searchpath, available_variables={**task_vars, "students": students}
             )
@@ -69,16 +92,8 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
         facts: dict[str, Any] = {
             "lab_objects": add_objects(task_vars.get("lab_objects"), args["phase"], rendered)
         }
-        everything = [obj for objects in rendered.values() for obj in objects]
         try:
-            if args["publish"]:
-                facts["lab_published"] = add_published(
-                    task_vars.get("lab_published"), chosen, everything, args["publish"]
-                )
-            if args["credentials"]:
-                facts["lab_credentials"] = add_credentials(
-                    task_vars.get("lab_credentials"), chosen, everything, args["credentials"]
-                )
+            facts.update(handed_out(args, task_vars, clusters, rendered))
         except ValueError as err:
             raise AnsibleActionFail(f"{args['template']}: {err}") from err
         # As set_fact does: the objects are the run's variables, not cached facts. In the fact cache, every

@@ -50,17 +50,20 @@ def add_objects(objects: Mapping[str, Mapping[str, list[dict[str, Any]]]] | None
     return merged
 
 
-def service_entry(service: Mapping[str, Any]) -> dict[str, Any]:
+def service_entry(service: Mapping[str, Any], shared: bool = False) -> dict[str, Any]:
     """What a student's user-info says of a Service: its name and type, and its NodePort, or its address and the
-    port-forward that reaches it."""
+    port-forward that reaches it. A ``shared`` Service, outside the student's namespace, is named with its
+    namespace, and reached by its NodePort or from a pod (a student may not port-forward there)."""
     spec = service.get("spec") or {}
     name, kind = service["metadata"]["name"], spec.get("type", "ClusterIP")
+    namespace = service["metadata"].get("namespace")
     ports = spec.get("ports") or [{}]
+    entry: dict[str, Any] = {"name": name, "type": kind, **({"namespace": namespace} if shared else {})}
     if kind == "NodePort":
-        return {"name": name, "type": kind, "nodePort": ports[0].get("nodePort")}
+        return {**entry, "nodePort": ports[0].get("nodePort")}
     port = ports[0].get("port")
-    entry = {"name": name, "type": kind, "address": f"{name}:{port}"}
-    if port:
+    entry["address"] = f"{name}.{namespace}:{port}" if shared else f"{name}:{port}"
+    if port and not shared:
         # From the student's own machine; a port below 1024 would need root there, so 80 is reached on 8080.
         entry["port_forward"] = f"kubectl port-forward service/{name} {port if port >= 1024 else port + 8000}:{port}"
     return entry
@@ -68,20 +71,29 @@ def service_entry(service: Mapping[str, Any]) -> dict[str, Any]:
 
 def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students: Iterable[Mapping[str, Any]],
                   objects: Iterable[Mapping[str, Any]], names: Iterable[str]) -> Published:
-    """``published`` with, for each student, the Services named in ``names`` that ``objects`` holds in their
-    namespace, in the order of ``names``; a named Service missing from a namespace is an error."""
+    """``published`` with, for each student, the Services named in ``names`` that ``objects`` (those of the
+    students' cluster) holds, in the order of ``names``: a name is a Service of the student's namespace, a
+    ``namespace/name`` one of the cluster that its students share (the Dashboard's). A named Service missing is
+    an error."""
     wanted = list(names)
     services = {(obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj
                 for obj in objects if obj.get("kind") == "Service"}
     merged: Published = {student: list(entries) for student, entries in (published or {}).items()}
     for student in students:
-        missing = [name for name in wanted if (student["namespace"], name) not in services]
+        where = {name: place(student["namespace"], name) for name in wanted}
+        missing = [name for name in wanted if where[name] not in services]
         if missing:
             raise ValueError(f"no Service {', '.join(missing)} rendered in namespace {student['namespace']}")
         merged.setdefault(student["name"], []).extend(
-            service_entry(services[(student["namespace"], name)]) for name in wanted
+            service_entry(services[where[name]], shared="/" in name) for name in wanted
         )
     return merged
+
+
+def place(namespace: str, name: str) -> tuple[str, str]:
+    """Where a published name is: ``namespace/name`` as written, a bare name in ``namespace``."""
+    other, _, bare = name.rpartition("/")
+    return (other or namespace, bare)
 
 
 def add_credentials(credentials: Mapping[str, Mapping[str, Mapping[str, str]]] | None,

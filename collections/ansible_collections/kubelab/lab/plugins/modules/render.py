@@ -42,7 +42,9 @@ options:
     choices: [first, after]
     default: first
   publish:
-    description: Names of Services of each student's namespace to publish in their user-info.
+    description:
+      - Services to publish in each student's user-info; a name is a Service of the student's namespace, a
+        C(<namespace>/<name>) one that the students of a cluster share (the Dashboard's NodePort).
     type: list
     elements: str
     default: []

@@ -100,6 +100,20 @@ def test_a_student_added_to_a_running_class_joins_what_others_published() -> Non
     assert list(earlier) == ["alice"]
 
 
+def test_a_service_the_students_of_a_cluster_share_is_published_with_its_namespace() -> None:
+    dashboard = service("kubernetes-dashboard", "kubernetes-dashboard", node_port=30099, port=443)
+    internal = service("shared", "cache", port=6379)
+    objects = [dashboard, internal, service("fall-alice", "web")]
+    published = add_published(None, [student("alice")], objects,
+                               ["web", "kubernetes-dashboard/kubernetes-dashboard", "shared/cache"])
+    assert published["alice"][1:] == [
+        {"name": "kubernetes-dashboard", "type": "NodePort", "namespace": "kubernetes-dashboard", "nodePort": 30099},
+        {"name": "cache", "type": "ClusterIP", "namespace": "shared", "address": "cache.shared:6379"},
+    ], "no port-forward: a student may not forward into another namespace"
+    with pytest.raises(ValueError, match="no Service kubernetes-dashboard/kubernetes-dashboard rendered"):
+        add_published(None, [student("alice")], objects[2:], ["kubernetes-dashboard/kubernetes-dashboard"])
+
+
 def test_a_named_service_the_template_did_not_render_is_an_error() -> None:
     with pytest.raises(ValueError, match="no Service web-external rendered in namespace fall-alice"):
         add_published(None, [student("alice")], [service("fall-alice", "web")], ["web", "web-external"])
