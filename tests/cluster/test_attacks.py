@@ -272,7 +272,7 @@ def test_she_cannot_lift_the_class_limits(alice: Kubectl) -> None:
 
 def tutorial_objects(admin: Kubectl, namespace: str) -> Iterator[dict[str, Any]]:
     """The class's objects in a namespace as the platform applied them (their last-applied configuration)."""
-    kinds = "pods,deployments,services,secrets,configmaps,cronjobs"
+    kinds = "pods,deployments,services,secrets,configmaps,cronjobs,endpointslices.discovery.k8s.io,endpoints"
     for item in admin.in_namespace(namespace).get(kinds, "-l", "kubelab.io/class=pytest")["items"]:
         applied = item["metadata"].get("annotations", {}).get("kubectl.kubernetes.io/last-applied-configuration")
         assert applied, f"{item['kind']} {item['metadata']['name']} carries no last-applied configuration"
@@ -292,7 +292,9 @@ def as_new_object(manifest: dict[str, Any], node_port: int) -> dict[str, Any]:
 
 def test_every_tutorial_object_is_admitted_when_the_student_makes_it(admin: Kubectl, alice: Kubectl) -> None:
     objects = list(tutorial_objects(admin, "alice"))
-    assert {o["kind"] for o in objects} >= {"Pod", "Deployment", "Service", "Secret", "ConfigMap", "CronJob"}
+    assert {o["kind"] for o in objects} >= {
+        "Pod", "Deployment", "Service", "Secret", "ConfigMap", "CronJob", "EndpointSlice", "Endpoints"
+    }
     refused = []
     for manifest in objects:
         result = create(alice, as_new_object(manifest, 30105))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import stat
+import urllib.request
 from typing import Any
 
 import pytest
@@ -156,3 +157,30 @@ def test_each_students_grafana_login_is_in_their_user_info_alone(sim_class: LabC
 def test_generated_grafana_passwords_differ_between_students(admin: Kubectl) -> None:
     passwords = [admin_login(admin.in_namespace(name))["admin-password"] for name in STUDENTS]
     assert len(set(passwords)) == len(STUDENTS)
+
+
+def test_the_service_without_a_selector_reaches_the_external_host_in_the_students_files(
+    sim_class: LabClass, student: Kubectl
+) -> None:
+    assert student.namespace
+    info = user_info(sim_class, student.namespace)
+    host = info["external_host"]
+    service = student.get("service", "external-web")["spec"]
+    assert "selector" not in service
+    assert service["ports"] == [{"name": "http", "port": 80, "targetPort": host["port"], "protocol": "TCP"}]
+    slices = student.get("endpointslices", "-l", "kubernetes.io/service-name=external-web")["items"]
+    assert [[e["addresses"] for e in s["endpoints"]] for s in slices] == [[[host["address"]]]], "one slice: no mirror"
+    assert slices[0]["ports"] == [{"name": "http", "port": host["port"], "protocol": "TCP"}]
+    [subset] = student.get("endpoints", "external-web")["subsets"]
+    assert [a["ip"] for a in subset["addresses"]] == [host["address"]]
+    assert published(sim_class, student.namespace, "external-web") == {
+        "name": "external-web", "type": "ClusterIP", "address": "external-web:80"
+    }
+
+
+def test_the_external_host_answers_from_this_machine_outside_the_cluster(sim_class: LabClass) -> None:
+    host = user_info(sim_class, "alice")["external_host"]
+    assert host["address"].startswith("198.18.")
+    with urllib.request.urlopen(f"http://{host['address']}:{host['port']}/", timeout=5) as answer:
+        assert answer.status == 200
+        assert "external host of class pytest" in answer.read().decode()

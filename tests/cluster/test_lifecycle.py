@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kube import Kubectl, eventually
 from labclass import LabClass, PlaybookRun, standing
@@ -130,6 +134,36 @@ def test_changed_settings_are_reported_not_ignored(lab: LabClass) -> None:
     assert len(cluster_pids(lab.cluster_dir)) == 5
 
 
+EXTERNAL = "kubelab-lifecycle"
+
+
+def external_pids() -> list[str]:
+    listed = subprocess.run(["ip", "netns", "pids", EXTERNAL], capture_output=True, text=True, check=False)
+    return listed.stdout.split() if listed.returncode == 0 else []
+
+
+def external_page(lab: LabClass) -> str:
+    host = yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())["external_host"]
+    with urllib.request.urlopen(f"http://{host['address']}:{host['port']}/", timeout=5) as answer:
+        page: str = answer.read().decode()
+        return page
+
+
+def test_the_external_host_runs_as_nobody_and_a_hung_or_rebooted_one_is_made_again(lab: LabClass) -> None:
+    [pid] = external_pids()
+    assert Path(f"/proc/{pid}/status").read_text().count("\t65534") >= 2, "uid and gid nobody"
+    os.kill(int(pid), signal.SIGSTOP)
+    assert lab.up().changed > 0
+    assert "external host of class lifecycle" in external_page(lab)
+    # A reboot: no process, no namespace.
+    for pid in external_pids():
+        os.kill(int(pid), signal.SIGKILL)
+    subprocess.run(["ip", "netns", "delete", EXTERNAL], check=True)
+    assert lab.up().changed > 0
+    assert "external host of class lifecycle" in external_page(lab)
+    assert lab.up().changed == 0
+
+
 def claim(kubectl: Kubectl, name: str) -> Path:
     """A claim of 1Gi in alice's namespace, bound at once: the folder of its volume."""
     alice = kubectl.in_namespace("alice")
@@ -160,6 +194,8 @@ def test_teardown_leaves_nothing_behind(lab: LabClass, kubectl: Kubectl) -> None
     folder = claim(kubectl, "kept")
     lab.down()
     assert not folder.exists(), "the provisioned volume's folder goes with the cluster"
+    assert EXTERNAL not in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
+    assert subprocess.run(["ip", "link", "show", f"kl{PORT_BASE}"], capture_output=True, check=False).returncode != 0
     assert cluster_pids(lab.cluster_dir) == []
     assert not lab.output_dir.exists()
     for port in range(PORT_BASE, PORT_BASE + 6):

@@ -56,10 +56,12 @@ def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_envi
         assert {"student"} <= names(admin, student, "serviceaccounts")
         assert names(admin, student, "resourcequotas") == {"student"}
         assert (lab.student_dir(student) / "kubeconfig").is_file()
+        info = yaml.safe_load((lab.student_dir(student) / "user-info.yaml").read_text())
+        assert set(info["external_host"]) == {"address", "port"}, "what the exercises need from outside"
     assert published(lab, "alice") == ["kubernetes-dashboard"]
     assert published(lab, "bob") == ["kubernetes-dashboard", "game-2048"]
     assert published(lab, "carol") == [
-        "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "grafana"
+        "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "grafana", "external-web"
     ]
 
 
@@ -123,11 +125,19 @@ def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
     alice.run("create", "configmap", "grafana-datasources", f"--from-literal=datasources.yaml={DATASOURCES}")
     alice.run("apply", "-f", "-", stdin=yaml.safe_dump(GRAFANA))
     alice.run("expose", "deployment", "my-grafana", "--port=3000")
+    host = yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())["external_host"]
+    alice.apply(
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "my-external"},
+         "spec": {"ports": [{"port": 80, "targetPort": host["port"]}]}},
+        {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+         "metadata": {"name": "my-external-1", "labels": {"kubernetes.io/service-name": "my-external"}},
+         "addressType": "IPv4", "ports": [{"port": host["port"]}], "endpoints": [{"addresses": [host["address"]]}]},
+    )
     for deployment in ("my-2048", "my-grafana"):
         alice.run("rollout", "status", f"deployment/{deployment}", "--timeout=60s")
     assert lab.up().changed == 0
     assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana"}
-    assert {"my-2048", "my-grafana"} <= names(admin, "alice", "services")
+    assert {"my-2048", "my-grafana", "my-external"} <= names(admin, "alice", "services")
     assert "credentials" not in yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())
 
 

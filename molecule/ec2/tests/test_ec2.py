@@ -200,6 +200,14 @@ def test_the_external_host_serves_the_web_page(ec2: Any) -> None:
     assert "http.server 80" in external_user_data(ec2)
 
 
+def test_the_students_play_learns_the_external_hosts_private_address(ec2: Any) -> None:
+    [external] = [i for i in running_instances(ec2) if tags(i)["kubelab.io/machine"] == "external"]
+    run = run_playbook("molecule/ec2/external.yml", "-i", str(SCENARIO / "inventory"))
+    assert not run.failed, run.messages()
+    [shown] = run.results("Show lab_external_host")
+    assert shown["lab_external_host"] == {"address": external["PrivateIpAddress"], "port": 80}
+
+
 @pytest.fixture(scope="module")
 def web_unit(ec2: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The external host's systemd unit, as its user data writes it."""

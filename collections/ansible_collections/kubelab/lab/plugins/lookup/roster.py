@@ -38,6 +38,11 @@ options:
     type: list
     elements: str
     default: []
+  external_host:
+    description: The class's external host (C(address), C(port)), which every student's user-info gives; empty for
+      none.
+    type: dict
+    default: {}
   whole_class:
     description: Every student of the class, not only the play's.
     type: bool
@@ -90,6 +95,7 @@ class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
             own_kubeconfig=self.get_option("own_kubeconfig") or None,
             output_dir=self.get_option("output_dir"),
             sections=tuple(self.get_option("sections")),
+            external_host=self.get_option("external_host") or None,
         )
         try:
             return roster(play, students, per_student, settings)

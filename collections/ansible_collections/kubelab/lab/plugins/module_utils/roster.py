@@ -20,6 +20,7 @@ class Settings:
     own_kubeconfig: str | None  # "%s" pattern of each student's own cluster, when the provider gives one
     output_dir: str
     sections: tuple[str, ...] = ()  # the workloads whose objects are a section's solution (lab_sections)
+    external_host: Mapping[str, Any] | None = None  # the class's external host (address, port), when it has one
 
 
 def slots(students: Sequence[str], pinned: Mapping[str, Any]) -> dict[str, int]:
@@ -71,6 +72,8 @@ def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, 
         if email is not None:
             info["email"] = email
         info["nodeports"] = dict(nodeports)
+        if settings.external_host:
+            info["external_host"] = dict(settings.external_host)
         entries.append({
             "name": name,
             "namespace": namespace,

@@ -52,7 +52,7 @@ def add_objects(objects: Mapping[str, Mapping[str, list[dict[str, Any]]]] | None
 
 def service_entry(service: Mapping[str, Any], shared: bool = False) -> dict[str, Any]:
     """What a student's user-info says of a Service: its name and type, and its NodePort, or its address and the
-    port-forward that reaches it. A ``shared`` Service, outside the student's namespace, is named with its
+    port-forward that reaches it (through a pod of its selector: none without one). A ``shared`` Service, outside the student's namespace, is named with its
     namespace, and reached by its NodePort or from a pod (a student may not port-forward there)."""
     spec = service.get("spec") or {}
     name, kind = service["metadata"]["name"], spec.get("type", "ClusterIP")
@@ -63,7 +63,8 @@ def service_entry(service: Mapping[str, Any], shared: bool = False) -> dict[str,
         return {**entry, "nodePort": ports[0].get("nodePort")}
     port = ports[0].get("port")
     entry["address"] = f"{name}.{namespace}:{port}" if shared else f"{name}:{port}"
-    if port and not shared:
+    # kubectl port-forward reaches a Service through a pod of its selector: one without has none.
+    if port and not shared and spec.get("selector"):
         # From the student's own machine; a port below 1024 would need root there, so 80 is reached on 8080.
         entry["port_forward"] = f"kubectl port-forward service/{name} {port if port >= 1024 else port + 8000}:{port}"
     return entry

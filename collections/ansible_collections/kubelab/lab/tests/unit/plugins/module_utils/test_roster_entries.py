@@ -86,3 +86,11 @@ def test_an_unknown_section_or_a_wrong_value_is_refused_naming_the_student() -> 
     for wrong in ("some", 3, ["emailservice", 2]):
         with pytest.raises(ValueError, match="student bob: lab_solutions must be all, none or a list of sections"):
             roster(["bob"], CLASS, {"bob": {"lab_solutions": wrong}}, SECTIONS)
+
+
+def test_every_student_learns_where_the_class_external_host_is_when_it_has_one() -> None:
+    host = {"address": "198.18.64.98", "port": 80}
+    entries = roster(["alice", "bob"], CLASS, {}, replace(SETTINGS, external_host=host))
+    assert [e["access"]["info"]["external_host"] for e in entries] == [host, host]
+    [alone] = roster(["alice"], CLASS, {}, SETTINGS)
+    assert "external_host" not in alone["access"]["info"]

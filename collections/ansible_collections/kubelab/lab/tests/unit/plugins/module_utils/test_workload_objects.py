@@ -28,8 +28,10 @@ def config_map(namespace: str) -> dict[str, Any]:
     return {"kind": "ConfigMap", "metadata": {"name": "c", "namespace": namespace}}
 
 
-def service(namespace: str, name: str, node_port: int | None = None, port: int = 8080) -> dict[str, Any]:
-    spec: dict[str, Any] = {"ports": [{"port": port, **({"nodePort": node_port} if node_port else {})}]}
+def service(namespace: str, name: str, node_port: int | None = None, port: int = 8080,
+            selector: bool = True) -> dict[str, Any]:
+    spec: dict[str, Any] = {"ports": [{"port": port, **({"nodePort": node_port} if node_port else {})}],
+                            **({"selector": {"app": name}} if selector else {})}
     if node_port:
         spec["type"] = "NodePort"
     return {"kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec}
@@ -112,6 +114,12 @@ def test_a_service_the_students_of_a_cluster_share_is_published_with_its_namespa
     ], "no port-forward: a student may not forward into another namespace"
     with pytest.raises(ValueError, match="no Service kubernetes-dashboard/kubernetes-dashboard rendered"):
         add_published(None, [student("alice")], objects[2:], ["kubernetes-dashboard/kubernetes-dashboard"])
+
+
+def test_a_service_without_a_selector_has_no_port_forward_which_needs_a_pod() -> None:
+    assert service_entry(service("fall-alice", "external-web", port=80, selector=False)) == {
+        "name": "external-web", "type": "ClusterIP", "address": "external-web:80"
+    }
 
 
 def test_a_named_service_the_template_did_not_render_is_an_error() -> None:
