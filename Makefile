@@ -13,8 +13,10 @@ UV_HOME := $(CACHE_DIR)/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
 
 # Debian packages the playbooks call: pkill/pgrep stop a half-started
-# cluster, ss finds ports in use, ssh reaches machines.
-DEBIAN_PACKAGES := procps iproute2 openssh-client
+# cluster, ss finds ports in use, ssh reaches machines, ip makes the sim
+# class's external host (a network namespace) and Debian's python3 serves its
+# page (as nobody, who may not read the venv).
+DEBIAN_PACKAGES := procps iproute2 openssh-client python3
 # And what only the tests need: sshd is the tests' SSH host (in a network
 # namespace of their own; a server daemon, so `make lab` never installs it),
 # systemd-analyze checks the EC2 external host's service unit; nodejs (with
