@@ -19,6 +19,7 @@ from kube import Kubectl
 from labclass import LabClass, PlaybookRun, standing
 
 STUDENTS = ("dave", "erin")
+EXTERNAL = "10.250.0.7"
 
 
 def exec_kubeconfig(admin_kubeconfig: Path, workdir: Path) -> Path:
@@ -73,6 +74,8 @@ def byo_class(workdir: Path, kubeconfig: Path, name: str = "byo", context: str =
         "student_namespace_prefix": f"{name}-",
         # The session's sim class holds the NodePorts from 30100 on this cluster.
         "student_nodeport_base": 31100,
+        # The university's machine outside the cluster, in a private range.
+        "lab_external_host": {"address": EXTERNAL},
     }
     return LabClass(name, workdir, port_base=0, students=STUDENTS, options=options)
 
@@ -128,6 +131,28 @@ def test_a_student_works_in_their_namespace_only(lab: LabClass, binaries: dict[s
     dave = Kubectl(binaries["kubectl"], lab.student_dir("dave") / "kubeconfig")
     assert dave.get("deployments")["items"], "dave sees his own Deployment"
     assert "forbidden" in dave.run("get", "pods", "-n", "byo-erin", check=False).stderr
+
+
+def endpoint_slice(name: str, address: str) -> dict[str, object]:
+    return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": name, "labels": {"kubernetes.io/service-name": "mine"}},
+            "addressType": "IPv4", "ports": [{"port": 80}], "endpoints": [{"addresses": [address]}]}
+
+
+def test_the_inventorys_external_host_is_reachable_in_a_private_range_and_no_other_address_there(
+    lab: LabClass, admin: Kubectl, binaries: dict[str, Path]
+) -> None:
+    info = yaml.safe_load((lab.student_dir("dave") / "user-info.yaml").read_text())
+    assert info["external_host"] == {"address": EXTERNAL, "port": 80}
+    slices = admin.in_namespace("byo-dave").get("endpointslices", "-l", "kubernetes.io/service-name=external-web")
+    assert [s["endpoints"][0]["addresses"] for s in slices["items"]] == [[EXTERNAL]]
+    policy = admin.in_namespace("byo-dave").get("networkpolicy", "isolate-student")["spec"]
+    assert {"ipBlock": {"cidr": f"{EXTERNAL}/32"}} in [to for rule in policy["egress"] for to in rule["to"]]
+    dave = Kubectl(binaries["kubectl"], lab.student_dir("dave") / "kubeconfig")
+    dave.apply(endpoint_slice("to-the-external-host", EXTERNAL))
+    refused = dave.run("apply", "-f", "-", stdin=yaml.safe_dump(endpoint_slice("elsewhere", "10.250.0.8")),
+                       check=False)
+    assert refused.returncode != 0 and f"external hosts of the class: {EXTERNAL}/32" in refused.stderr
 
 
 def test_a_kubeconfig_without_rights_fails_before_anything_changes(
