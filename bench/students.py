@@ -36,8 +36,11 @@ from labclass import LabClass  # noqa: E402
 
 KINDS = (
     "namespaces,serviceaccounts,roles,rolebindings,resourcequotas,limitranges,networkpolicies,"
-    "secrets,configmaps,services,deployments,pods"
+    "secrets,configmaps,services,deployments,pods,cronjobs,endpointslices.discovery.k8s.io,endpoints"
 )
+# The Endpoints the class applies itself (the Service without a selector's); the controllers copy the class's
+# label onto the others.
+APPLIED_ENDPOINTS = "endpointslice.kubernetes.io/skip-mirror"
 SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 # Annotations the server or kubectl wrote; the rest (a Namespace's NodePort block, read by the admission
 # policy) are the class's own.
@@ -54,7 +57,8 @@ def timed(action: Callable[[], object]) -> float:
 def class_objects(admin: Kubectl) -> list[dict[str, Any]]:
     """The class's objects as a user would write them (no server-set fields)."""
     items: list[dict[str, Any]] = admin.get(KINDS, "-A", "-l", "kubelab.io/class=bench")["items"]
-    items = [i for i in items if not i["metadata"].get("ownerReferences")]
+    items = [i for i in items if not i["metadata"].get("ownerReferences")
+             and (i["kind"] != "Endpoints" or APPLIED_ENDPOINTS in i["metadata"].get("labels", {}))]
     for item in items:
         item.pop("status", None)
         for field in SERVER_FIELDS:
