@@ -93,7 +93,7 @@ def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students
 
 def place(namespace: str, name: str) -> tuple[str, str]:
     """Where a published name is: ``namespace/name`` as written, a bare name in ``namespace``."""
-    other, _, bare = name.rpartition("/")
+    other, bare = name.rpartition("/")[::2]
     return (other or namespace, bare)
 
 

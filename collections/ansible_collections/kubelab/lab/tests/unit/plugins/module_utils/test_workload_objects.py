@@ -106,8 +106,8 @@ def test_a_service_the_students_of_a_cluster_share_is_published_with_its_namespa
     dashboard = service("kubernetes-dashboard", "kubernetes-dashboard", node_port=30099, port=443)
     internal = service("shared", "cache", port=6379)
     objects = [dashboard, internal, service("fall-alice", "web")]
-    published = add_published(None, [student("alice")], objects,
-                               ["web", "kubernetes-dashboard/kubernetes-dashboard", "shared/cache"])
+    names = ["web", "kubernetes-dashboard/kubernetes-dashboard", "shared/cache"]
+    published = add_published(None, [student("alice")], objects, names)
     assert published["alice"][1:] == [
         {"name": "kubernetes-dashboard", "type": "NodePort", "namespace": "kubernetes-dashboard", "nodePort": 30099},
         {"name": "cache", "type": "ClusterIP", "namespace": "shared", "address": "cache.shared:6379"},
