@@ -52,8 +52,9 @@ def add_objects(objects: Mapping[str, Mapping[str, list[dict[str, Any]]]] | None
 
 def service_entry(service: Mapping[str, Any], shared: bool = False) -> dict[str, Any]:
     """What a student's user-info says of a Service: its name and type, and its NodePort, or its address and the
-    port-forward that reaches it (through a pod of its selector: none without one). A ``shared`` Service, outside the student's namespace, is named with its
-    namespace, and reached by its NodePort or from a pod (a student may not port-forward there)."""
+    port-forward that reaches it (through a pod of its selector: none without one). A ``shared`` Service, outside
+    the student's namespace, is named with its namespace, and reached by its NodePort or from a pod (a student may
+    not port-forward there)."""
     spec = service.get("spec") or {}
     name, kind = service["metadata"]["name"], spec.get("type", "ClusterIP")
     namespace = service["metadata"].get("namespace")
@@ -70,6 +71,12 @@ def service_entry(service: Mapping[str, Any], shared: bool = False) -> dict[str,
     return entry
 
 
+def by_place(objects: Iterable[Mapping[str, Any]], kind: str) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The objects of ``kind`` by their (namespace, name)."""
+    return {(obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj
+            for obj in objects if obj.get("kind") == kind}
+
+
 def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students: Iterable[Mapping[str, Any]],
                   objects: Iterable[Mapping[str, Any]], names: Iterable[str]) -> Published:
     """``published`` with, for each student, the Services named in ``names`` that ``objects`` (those of the
@@ -77,8 +84,7 @@ def add_published(published: Mapping[str, list[dict[str, Any]]] | None, students
     ``namespace/name`` one of the cluster that its students share (the Dashboard's). A named Service missing is
     an error."""
     wanted = list(names)
-    services = {(obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj
-                for obj in objects if obj.get("kind") == "Service"}
+    services = by_place(objects, "Service")
     merged: Published = {student: list(entries) for student, entries in (published or {}).items()}
     for student in students:
         where = {name: place(student["namespace"], name) for name in wanted}
@@ -104,8 +110,7 @@ def add_credentials(credentials: Mapping[str, Mapping[str, Mapping[str, str]]] |
     ``objects`` holds in their namespace; a named Secret missing from a namespace, or one without ``stringData``,
     is an error."""
     wanted = list(names)
-    secrets = {(obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj
-               for obj in objects if obj.get("kind") == "Secret"}
+    secrets = by_place(objects, "Secret")
     merged: Credentials = {student: {name: dict(values) for name, values in entries.items()}
                            for student, entries in (credentials or {}).items()}
     for student in students:
