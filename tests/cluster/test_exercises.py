@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import stat
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,3 +186,69 @@ def test_the_external_host_answers_from_this_machine_outside_the_cluster(sim_cla
     with urllib.request.urlopen(f"http://{host['address']}:{host['port']}/", timeout=5) as answer:
         assert answer.status == 200
         assert "external host of class pytest" in answer.read().decode()
+
+
+def test_the_webserver_runs_two_replicas_from_the_students_repository_pulled_with_their_login(
+    sim_class: LabClass, student: Kubectl
+) -> None:
+    name = student.namespace
+    assert name
+    registry = user_info(sim_class, name)["registry"]
+    assert registry == {"server": "registry.kubelab.test", "pull_secret": "registry-pull",
+                        "repository": f"registry.kubelab.test/kubelab-pytest/{name}"}
+    deployment = student.get("deployment", "simple-nodejs-webserver")
+    spec = deployment["spec"]["template"]["spec"]
+    assert spec["imagePullSecrets"] == [{"name": "registry-pull"}]
+    assert [c["image"] for c in spec["containers"]] == [f"{registry['repository']}/simple-nodejs-webserver:1.0.0"]
+    assert deployment["spec"]["replicas"] == 2 and deployment["status"]["readyReplicas"] == 2
+    service = student.get("service", "simple-nodejs-webserver")
+    assert service["spec"]["ports"] == [{"name": "http", "port": 5858, "targetPort": "http", "protocol": "TCP"}]
+    assert len(ready_endpoint_ips(student, "simple-nodejs-webserver")) == 2
+    assert published(sim_class, name, "simple-nodejs-webserver")["port_forward"] == (
+        "kubectl port-forward service/simple-nodejs-webserver 5858:5858")
+    secret = student.get("secret", "registry-pull")
+    assert secret["type"] == "kubernetes.io/dockerconfigjson"
+    login = json.loads(base64.b64decode(secret["data"][".dockerconfigjson"]))["auths"]["registry.kubelab.test"]
+    kept = sim_class.student_dir(name) / "registry-password"
+    assert login["username"] == name and login["password"] == kept.read_text().strip()
+    assert base64.b64decode(login["auth"]).decode() == f"{name}:{login['password']}"
+    assert len(login["password"]) == 24 and stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_the_load_test_job_sends_ten_requests_with_a_counting_loop_and_completes(student: Kubectl) -> None:
+    job = student.get("job", "load-test")
+    [container] = job["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "busybox:1.28"
+    assert container["args"] == ["10", "http://simple-nodejs-webserver:5858/"]
+    script = container["command"][2]
+    assert "{1..10}" not in script and 'while [ "$i" -lt "$1" ]' in script
+    assert job["status"]["succeeded"] == 1
+
+
+def test_a_pod_pulls_from_the_class_registry_only_with_the_login_and_a_wrong_tag_stalls(
+    sim_class: LabClass, student: Kubectl, binaries: dict[str, Path]
+) -> None:
+    name = student.namespace
+    assert name
+    own = Kubectl(binaries["kubectl"], sim_class.student_dir(name) / "kubeconfig")
+    repository = user_info(sim_class, name)["registry"]["repository"]
+    pods = {"no-login": ([], "1.0.0"), "login": ([{"name": "registry-pull"}], "1.0.0"),
+            "wrong-tag": ([{"name": "registry-pull"}], "1.0.1")}
+    own.apply(*({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"pull-{pod}"},
+                 "spec": {"imagePullSecrets": secrets, "containers": [
+                     {"name": "web", "image": f"{repository}/simple-nodejs-webserver:{tag}"}]}}
+                for pod, (secrets, tag) in pods.items()))
+    try:
+        def waiting(pod: str) -> dict[str, Any]:
+            statuses = own.get("pod", f"pull-{pod}")["status"].get("containerStatuses") or [{}]
+            state: dict[str, Any] = statuses[0].get("state", {})
+            return state
+
+        eventually(lambda: "running" in waiting("login") and "waiting" in waiting("no-login"), 30,
+                   "the pod with the login running, the one without waiting")
+        assert "asks for a login" in waiting("no-login")["waiting"]["message"]
+        eventually(lambda: waiting("wrong-tag").get("waiting", {}).get("reason") == "ImagePullBackOff", 30,
+                   "the wrong tag in ImagePullBackOff")
+        assert "not in the class's registry catalog" in waiting("wrong-tag")["waiting"]["message"]
+    finally:
+        own.run("delete", "pod", "pull-no-login", "pull-login", "pull-wrong-tag", "--wait=false")

@@ -15,7 +15,7 @@ import yaml
 from kube import Kubectl
 from labclass import LabClass, standing
 
-SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "grafana")
+SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "simple-nodejs-webserver", "grafana")
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +58,13 @@ def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_envi
         assert (lab.student_dir(student) / "kubeconfig").is_file()
         info = yaml.safe_load((lab.student_dir(student) / "user-info.yaml").read_text())
         assert set(info["external_host"]) == {"address", "port"}, "what the exercises need from outside"
+        assert info["registry"]["repository"] == f"registry.kubelab.test/kubelab-solutions/{student}"
+        assert "registry-pull" in names(admin, student, "secrets"), "the login to the class's registry, for everyone"
     assert published(lab, "alice") == ["kubernetes-dashboard"]
     assert published(lab, "bob") == ["kubernetes-dashboard", "game-2048"]
     assert published(lab, "carol") == [
-        "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "grafana", "external-web"
+        "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "simple-nodejs-webserver",
+        "grafana", "external-web",
     ]
 
 
@@ -111,6 +114,22 @@ GRAFANA = {
         },
     },
 }
+# The webserver from her repository, pulled with the class's login, and the tutorial's load test with a loop that
+# counts (busybox sh has no {1..10}).
+def webserver(repository: str) -> list[dict[str, Any]]:
+    pod = {"imagePullSecrets": [{"name": "registry-pull"}],
+           "containers": [{"name": "web", "image": f"{repository}/simple-nodejs-webserver:1.0.0"}]}
+    load = ("i=0; while [ $i -lt 10 ]; do wget -q -O- http://my-webserver:5858; i=$((i+1)); done")
+    return [
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "my-webserver"},
+         "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "my-webserver"}},
+                  "template": {"metadata": {"labels": {"app": "my-webserver"}}, "spec": pod}}},
+        {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "my-load-test"},
+         "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [
+             {"name": "load", "image": "busybox:1.28", "command": ["/bin/sh", "-c", load]}]}}}},
+    ]
+
+
 DATASOURCES = ('{ "apiVersion": 1, "datasources": [ { "version":2, "name":"Redis", "type":"redis-datasource", '
                '"url":"redis-cart:6379", "isDefault":true } ] }')
 
@@ -125,7 +144,10 @@ def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
     alice.run("create", "configmap", "grafana-datasources", f"--from-literal=datasources.yaml={DATASOURCES}")
     alice.run("apply", "-f", "-", stdin=yaml.safe_dump(GRAFANA))
     alice.run("expose", "deployment", "my-grafana", "--port=3000")
-    host = yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())["external_host"]
+    info = yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())
+    host = info["external_host"]
+    alice.apply(*webserver(info["registry"]["repository"]))
+    alice.run("expose", "deployment", "my-webserver", "--port=5858", "--target-port=8080")
     alice.apply(
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "my-external"},
          "spec": {"ports": [{"port": 80, "targetPort": host["port"]}]}},
@@ -133,11 +155,13 @@ def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
          "metadata": {"name": "my-external-1", "labels": {"kubernetes.io/service-name": "my-external"}},
          "addressType": "IPv4", "ports": [{"port": host["port"]}], "endpoints": [{"addresses": [host["address"]]}]},
     )
-    for deployment in ("my-2048", "my-grafana"):
+    for deployment in ("my-2048", "my-grafana", "my-webserver"):
         alice.run("rollout", "status", f"deployment/{deployment}", "--timeout=60s")
+    alice.run("wait", "--for=condition=Complete", "job/my-load-test", "--timeout=60s")
     assert lab.up().changed == 0
-    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana"}
-    assert {"my-2048", "my-grafana", "my-external"} <= names(admin, "alice", "services")
+    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana", "my-webserver"}
+    assert {"my-2048", "my-grafana", "my-external", "my-webserver"} <= names(admin, "alice", "services")
+    assert names(admin, "alice", "jobs") == {"my-load-test"}
     assert "credentials" not in yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())
 
 

@@ -43,6 +43,12 @@ options:
       none.
     type: dict
     default: {}
+  registry:
+    description: "The class's registry: C(server), C(repository) (C({student}) stands for the student's name) and
+      C(pull_secret), the Secret in a student's namespace their pods pull with (empty when the cluster needs none);
+      every student's entry and user-info give theirs. Empty for none."
+    type: dict
+    default: {}
   whole_class:
     description: Every student of the class, not only the play's.
     type: bool
@@ -60,7 +66,8 @@ EXAMPLES = r"""
 RETURN = r"""
 _raw:
   description: "One entry per student, C(name), C(namespace), C(slot), C(nodeport_first), C(nodeports) (C(first),
-    C(last)), C(admin_kubeconfig), C(shared), C(solutions) and C(access) (what M(kubelab.lab.student_access) needs)."
+    C(last)), C(admin_kubeconfig), C(shared), C(registry) (C(server), C(repository), C(pull_secret); none when the class has
+    no registry), C(solutions) and C(access) (what M(kubelab.lab.student_access) needs)."
   type: list
   elements: dict
 """
@@ -96,6 +103,7 @@ class LookupModule(LookupBase):  # type: ignore[misc]  # ansible ships no types
             output_dir=self.get_option("output_dir"),
             sections=tuple(self.get_option("sections")),
             external_host=self.get_option("external_host") or None,
+            registry=self.get_option("registry") or None,
         )
         try:
             return roster(play, students, per_student, settings)

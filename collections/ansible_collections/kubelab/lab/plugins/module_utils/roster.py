@@ -21,6 +21,7 @@ class Settings:
     output_dir: str
     sections: tuple[str, ...] = ()  # the workloads whose objects are a section's solution (lab_sections)
     external_host: Mapping[str, Any] | None = None  # the class's external host (address, port), when it has one
+    registry: Mapping[str, Any] | None = None  # the class's registry (server, repository with {student}, pull_secret)
 
 
 def slots(students: Sequence[str], pinned: Mapping[str, Any]) -> dict[str, int]:
@@ -52,6 +53,15 @@ def solutions(student: str, value: Any, sections: Sequence[str]) -> list[str]:
     return [name for name in sections if name in value]
 
 
+def registry_of(name: str, registry: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """Where a student's images are: the registry's server, their repository and the Secret their pods pull with."""
+    if not registry:
+        return None
+    return {"server": str(registry["server"]),
+            "repository": str(registry["repository"]).replace("{student}", name),
+            "pull_secret": str(registry.get("pull_secret") or "")}
+
+
 def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, Mapping[str, Any]],
            settings: Settings) -> list[dict[str, Any]]:
     """One entry per student of the run (``play``, sorted), knowing the whole class (``students``)."""
@@ -74,6 +84,9 @@ def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, 
         info["nodeports"] = dict(nodeports)
         if settings.external_host:
             info["external_host"] = dict(settings.external_host)
+        registry = registry_of(name, settings.registry)
+        if registry:
+            info["registry"] = dict(registry)
         entries.append({
             "name": name,
             "namespace": namespace,
@@ -82,6 +95,7 @@ def roster(play: Sequence[str], students: Sequence[str], hostvars: Mapping[str, 
             "nodeports": nodeports,
             "admin_kubeconfig": cluster,
             "shared": shared,
+            "registry": registry,
             "solutions": solutions(name, (hostvars.get(name) or {}).get("lab_solutions"), settings.sections),
             "access": {"name": name, "namespace": namespace, "output_dir": f"{settings.output_dir}/{name}",
                        "info": info},

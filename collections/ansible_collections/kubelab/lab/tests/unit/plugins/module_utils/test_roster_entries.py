@@ -94,3 +94,17 @@ def test_every_student_learns_where_the_class_external_host_is_when_it_has_one()
     assert [e["access"]["info"]["external_host"] for e in entries] == [host, host]
     [alone] = roster(["alice"], CLASS, {}, SETTINGS)
     assert "external_host" not in alone["access"]["info"]
+
+
+def test_each_student_has_their_own_repository_in_the_class_registry_and_the_secret_that_pulls_from_it() -> None:
+    registry = {"server": "registry.kubelab.test", "repository": "registry.kubelab.test/kubelab-fall/{student}",
+                "pull_secret": "registry-pull"}
+    alice, bob = roster(["alice", "bob"], CLASS, {}, replace(SETTINGS, registry=registry))
+    assert bob["registry"] == {"server": "registry.kubelab.test", "pull_secret": "registry-pull",
+                               "repository": "registry.kubelab.test/kubelab-fall/bob"}
+    assert alice["access"]["info"]["registry"]["repository"] == "registry.kubelab.test/kubelab-fall/alice"
+    shared = {"server": "localhost", "repository": "localhost/kubelab-fall"}
+    assert roster(["bob"], CLASS, {}, replace(SETTINGS, registry=shared))[0]["registry"] == {
+        "server": "localhost", "repository": "localhost/kubelab-fall", "pull_secret": ""}
+    [alone] = roster(["alice"], CLASS, {}, SETTINGS)
+    assert alone["registry"] is None and "registry" not in alone["access"]["info"]
