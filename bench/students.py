@@ -36,7 +36,7 @@ from labclass import LabClass  # noqa: E402
 
 KINDS = (
     "namespaces,serviceaccounts,roles,rolebindings,resourcequotas,limitranges,networkpolicies,"
-    "secrets,configmaps,services,deployments,pods,cronjobs,endpointslices.discovery.k8s.io,endpoints"
+    "secrets,configmaps,services,deployments,pods,cronjobs,jobs,endpointslices.discovery.k8s.io,endpoints"
 )
 # The Endpoints the class applies itself (the Service without a selector's); the controllers copy the class's
 # label onto the others.
@@ -46,6 +46,8 @@ SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "managedFields",
 # policy) are the class's own.
 BASELINE = "kubectl apply --server-side (baseline)"
 SERVER_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision")
+# What the Job controller adds to a Job it was given without a selector (given back, the API refuses it).
+JOB_LABELS = ("controller-uid", "job-name", "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name")
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -70,6 +72,11 @@ def class_objects(admin: Kubectl) -> list[dict[str, Any]]:
         if item["kind"] == "Service":
             for key in ("clusterIP", "clusterIPs"):
                 item["spec"].pop(key, None)
+        if item["kind"] == "Job":
+            item["spec"].pop("selector", None)
+            labels = item["spec"]["template"]["metadata"]["labels"]
+            for key in JOB_LABELS:
+                labels.pop(key, None)
     # Namespaces first, as any manifest would have them.
     return sorted(items, key=lambda item: item["kind"] != "Namespace")
 
