@@ -11,7 +11,10 @@ are refused. ``stop STATE_DIR`` ends it.
 The server is moto's, plus the one IAM read it lacks that ``amazon.aws.iam_user``
 makes before deleting a user: ListServiceSpecificCredentials (moto makes no
 such credentials, so the answer is the real API's empty list; without it the
-call is a 500). ``serve PORT`` runs that server in the foreground.
+call is a 500); and ECR calls authorized on the repository they name, as AWS
+does (moto asks the policies about the resource ``*`` for every ECR call, so
+a policy scoped to some repositories would allow nothing). ``serve PORT``
+runs that server in the foreground.
 """
 
 from __future__ import annotations
@@ -43,13 +46,20 @@ def wait_for_port(port: int, seconds: float) -> None:
 
 def serve(port: int) -> None:
     from moto.core.responses import ActionResult
+    from moto.ecr.responses import ECRResponse
     from moto.iam.responses import IamResponse
     from moto.server import main as moto_server
 
     def list_service_specific_credentials(self: IamResponse) -> ActionResult:
         return ActionResult({"ServiceSpecificCredentials": []})
 
+    def ecr_resource(self: ECRResponse) -> str:
+        name = self._get_param("repositoryName")
+        account = self._get_param("registryId") or self.current_account
+        return f"arn:aws:ecr:{self.region}:{account}:repository/{name}" if name else "*"
+
     setattr(IamResponse, "list_service_specific_credentials", list_service_specific_credentials)
+    setattr(ECRResponse, "_determine_resource", ecr_resource)
     moto_server(["-H", "127.0.0.1", "-p", str(port)])
 
 

@@ -14,7 +14,7 @@ import yaml
 
 import grafana
 from kube import Kubectl, eventually, ready_endpoint_ips
-from labclass import LabClass
+from labclass import ROOT, LabClass
 
 STUDENTS = ["alice", "bob", "carol"]
 GRAFANA = "grafana/grafana:12.3.1"
@@ -252,3 +252,34 @@ def test_a_pod_pulls_from_the_class_registry_only_with_the_login_and_a_wrong_tag
         assert "not in the class's registry catalog" in waiting("wrong-tag")["waiting"]["message"]
     finally:
         own.run("delete", "pod", "pull-no-login", "pull-login", "pull-wrong-tag", "--wait=false")
+
+
+def test_the_compose_project_runs_as_deployments_and_services_of_the_same_names_mongo_on_a_bound_claim(
+    sim_class: LabClass, student: Kubectl
+) -> None:
+    name = student.namespace
+    assert name
+    repository = user_info(sim_class, name)["registry"]["repository"]
+    conf = student.get("configmap", "nginx-conf")["data"]["default.conf"]
+    assert conf == (ROOT / "apps/nginx-flask-mongodb/nginx/default.conf").read_text(), "the Compose project's file"
+    images = {}
+    for deployment in ("nginx", "flask-app", "mongo"):
+        found = student.get("deployment", deployment)
+        assert found["status"]["readyReplicas"] == 1, deployment
+        images[deployment] = found["spec"]["template"]["spec"]
+    assert [c["image"] for c in images["nginx"]["containers"]] == ["nginx:1.25.2"]
+    assert images["nginx"]["containers"][0]["volumeMounts"] == [
+        {"name": "conf", "mountPath": "/etc/nginx/conf.d", "readOnly": True}]
+    [app] = images["flask-app"]["containers"]
+    assert app["image"] == f"{repository}/flask-app:1.0.0"
+    assert images["flask-app"]["imagePullSecrets"] == [{"name": "registry-pull"}]
+    assert app["env"] == [{"name": "MONGO_URL", "value": "mongodb://mongo:27017/"}]
+    [mongo] = images["mongo"]["containers"]
+    assert mongo["image"] == "mongo:4.4" and mongo["volumeMounts"] == [{"name": "data", "mountPath": "/data/db"}]
+    assert images["mongo"]["volumes"] == [{"name": "data", "persistentVolumeClaim": {"claimName": "mongo-data"}}]
+    claim = student.get("pvc", "mongo-data")
+    assert claim["status"]["phase"] == "Bound" and claim["spec"]["storageClassName"] == "standard"
+    ports = {service: student.get("service", service)["spec"]["ports"][0]["port"]
+             for service in ("nginx", "flask-app", "mongo")}
+    assert ports == {"nginx": 80, "flask-app": 9090, "mongo": 27017}
+    assert published(sim_class, name, "nginx")["port_forward"] == "kubectl port-forward service/nginx 8080:80"

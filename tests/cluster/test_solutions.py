@@ -15,7 +15,8 @@ import yaml
 from kube import Kubectl
 from labclass import LabClass, standing
 
-SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "simple-nodejs-webserver", "grafana")
+SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "simple-nodejs-webserver", "nginx", "flask-app", "mongo",
+             "grafana")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_envi
     assert published(lab, "bob") == ["kubernetes-dashboard", "game-2048"]
     assert published(lab, "carol") == [
         "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "simple-nodejs-webserver",
-        "grafana", "external-web",
+        "nginx", "grafana", "external-web",
     ]
 
 
@@ -130,6 +131,19 @@ def webserver(repository: str) -> list[dict[str, Any]]:
     ]
 
 
+# MongoDB of the Compose project, its named volume a claim of her own.
+MONGO = [
+    {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "my-mongo-data"},
+     "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}},
+    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "my-mongo"},
+     "spec": {"selector": {"matchLabels": {"app": "my-mongo"}}, "strategy": {"type": "Recreate"},
+              "template": {"metadata": {"labels": {"app": "my-mongo"}}, "spec": {
+                  "containers": [{"name": "mongo", "image": "mongo:4.4",
+                                  "volumeMounts": [{"name": "data", "mountPath": "/data/db"}]}],
+                  "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "my-mongo-data"}}]}}}},
+]
+
+
 DATASOURCES = ('{ "apiVersion": 1, "datasources": [ { "version":2, "name":"Redis", "type":"redis-datasource", '
                '"url":"redis-cart:6379", "isDefault":true } ] }')
 
@@ -147,6 +161,7 @@ def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
     info = yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())
     host = info["external_host"]
     alice.apply(*webserver(info["registry"]["repository"]))
+    alice.apply(*MONGO)
     alice.run("expose", "deployment", "my-webserver", "--port=5858", "--target-port=8080")
     alice.apply(
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "my-external"},
@@ -155,11 +170,12 @@ def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
          "metadata": {"name": "my-external-1", "labels": {"kubernetes.io/service-name": "my-external"}},
          "addressType": "IPv4", "ports": [{"port": host["port"]}], "endpoints": [{"addresses": [host["address"]]}]},
     )
-    for deployment in ("my-2048", "my-grafana", "my-webserver"):
+    for deployment in ("my-2048", "my-grafana", "my-webserver", "my-mongo"):
         alice.run("rollout", "status", f"deployment/{deployment}", "--timeout=60s")
     alice.run("wait", "--for=condition=Complete", "job/my-load-test", "--timeout=60s")
     assert lab.up().changed == 0
-    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana", "my-webserver"}
+    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana", "my-webserver", "my-mongo"}
+    assert names(admin, "alice", "persistentvolumeclaims") == {"my-mongo-data"}
     assert {"my-2048", "my-grafana", "my-external", "my-webserver"} <= names(admin, "alice", "services")
     assert names(admin, "alice", "jobs") == {"my-load-test"}
     assert "credentials" not in yaml.safe_load((lab.student_dir("alice") / "user-info.yaml").read_text())

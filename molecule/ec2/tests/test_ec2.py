@@ -145,6 +145,63 @@ def test_the_key_mints_pull_tokens_and_may_not_push() -> None:
         ecr.create_repository(repositoryName="kubelab-molecule-ec2/mine")
 
 
+def student_user(student: str) -> str:
+    return f"kubelab-molecule-ec2-student-{student}"
+
+
+def push_key(student: str) -> dict[str, str]:
+    kept = ROOT / f"output/molecule-ec2/{student}/registry-push.json"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    key = json.loads(kept.read_text())
+    assert key["repositories"] == f"kubelab-molecule-ec2/{student}/"
+    return {"access_key": key["access_key_id"], "secret_key": key["secret_access_key"]}
+
+
+def test_every_student_has_a_repository_for_each_app_of_the_course() -> None:
+    names = {r["repositoryName"] for r in aws("ecr").describe_repositories()["repositories"]}
+    assert names == {f"kubelab-molecule-ec2/{student}/simple-nodejs-webserver" for student in STUDENTS}
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_each_student_has_a_user_that_may_push_and_pull_their_own_repositories_only(student: str) -> None:
+    iam = aws("iam")
+    user = iam.get_user(UserName=student_user(student))["User"]
+    assert user["Path"] == "/kubelab/molecule-ec2/"
+    assert tags(user) == {"kubelab.io/class": "molecule-ec2", "kubelab.io/student": student}
+    assert iam.list_attached_user_policies(UserName=student_user(student))["AttachedPolicies"] == []
+    assert iam.list_groups_for_user(UserName=student_user(student))["Groups"] == []
+    assert iam.list_user_policies(UserName=student_user(student))["PolicyNames"] == ["push-pull-own"]
+    document = iam.get_user_policy(UserName=student_user(student), PolicyName="push-pull-own")["PolicyDocument"]
+    document = json.loads(document) if isinstance(document, str) else document
+    resources = {statement["Resource"] for statement in document["Statement"]}
+    assert resources == {"*", f"arn:aws:ecr:eu-west-1:123456789012:repository/kubelab-molecule-ec2/{student}/*"}
+    key = push_key(student)
+    listed = iam.list_access_keys(UserName=student_user(student))["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in listed] == [key["access_key"]]
+
+
+MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                       "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+                                  "digest": "sha256:" + "4" * 64},
+                       "layers": []})
+
+
+def test_a_students_key_pushes_to_their_repository_and_not_to_anothers_and_the_pull_identity_pulls_it() -> None:
+    ecr = aws("ecr", push_key("alice"))
+    assert ecr.get_authorization_token()["authorizationData"]
+    own = "kubelab-molecule-ec2/alice/simple-nodejs-webserver"
+    ecr.put_image(repositoryName=own, imageManifest=MANIFEST, imageTag="1.0.0")
+    for other in ("kubelab-molecule-ec2/bob/simple-nodejs-webserver", "kubelab-molecule-ec2/web"):
+        with pytest.raises(ecr.exceptions.ClientError, match="AccessDenied"):
+            ecr.put_image(repositoryName=other, imageManifest=MANIFEST, imageTag="1.0.0")
+    with pytest.raises(ecr.exceptions.ClientError, match="AccessDenied"):
+        ecr.create_repository(repositoryName="kubelab-molecule-ec2/alice/mine")
+    with pytest.raises(ecr.exceptions.ClientError, match="AccessDenied"):
+        ecr.delete_repository(repositoryName=own, force=True)
+    pulled = aws("ecr", pull_key()).batch_get_image(repositoryName=own, imageIds=[{"imageTag": "1.0.0"}])
+    assert [image["imageId"]["imageTag"] for image in pulled["images"]] == ["1.0.0"]
+
+
 def running_instances(ec2: Any) -> list[dict[str, Any]]:
     filters = [*TAG, {"Name": "instance-state-name", "Values": ["running"]}]
     return [i for r in ec2.describe_instances(Filters=filters)["Reservations"] for i in r["Instances"]]
@@ -206,6 +263,10 @@ def test_the_students_play_learns_the_external_hosts_private_address(ec2: Any) -
     assert not run.failed, run.messages()
     [shown] = run.results("Show lab_external_host")
     assert shown["lab_external_host"] == {"address": external["PrivateIpAddress"], "port": 80}
+    [shown] = run.results("Show lab_registry")
+    server = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+    assert shown["lab_registry"] == {"server": server, "repository": f"{server}/kubelab-molecule-ec2/{{student}}",
+                                     "pull_secret": "awsecr-cred", "login": False, "images": False}
 
 
 @pytest.fixture(scope="module")
@@ -368,3 +429,7 @@ def test_teardown_of_one_student_terminates_exactly_their_instance(ec2: Any) -> 
     left = {tags(i)["Name"] for i in running_instances(ec2)}
     assert left == {f"kubelab-molecule-ec2-{s}" for s in ["alice", "bob", "external"]}
     assert len(ec2.describe_vpcs(Filters=TAG)["Vpcs"]) == 1
+    repositories = {r["repositoryName"] for r in aws("ecr").describe_repositories()["repositories"]}
+    assert repositories == {f"kubelab-molecule-ec2/{s}/simple-nodejs-webserver" for s in ["alice", "bob"]}
+    users = {u["UserName"] for u in aws("iam").list_users(PathPrefix="/kubelab/molecule-ec2/")["Users"]}
+    assert users == {student_user("alice"), student_user("bob")}
