@@ -23,6 +23,8 @@ SCENARIO = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"])
 STATE = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "moto"
 CLASS = yaml.safe_load((SCENARIO / "inventory/group_vars/all/class.yml").read_text())
 STUDENTS = ["alice", "bob", "carol"]
+# The course's apps: every student gets a repository for each.
+APPS = sorted({image["name"] for image in yaml.safe_load((ROOT / "playbooks/vars/lab.yml").read_text())["lab_images"]})
 TAG = [{"Name": "tag:kubelab.io/class", "Values": ["molecule-ec2"]}]
 
 
@@ -159,7 +161,7 @@ def push_key(student: str) -> dict[str, str]:
 
 def test_every_student_has_a_repository_for_each_app_of_the_course() -> None:
     names = {r["repositoryName"] for r in aws("ecr").describe_repositories()["repositories"]}
-    assert names == {f"kubelab-molecule-ec2/{student}/simple-nodejs-webserver" for student in STUDENTS}
+    assert names == {f"kubelab-molecule-ec2/{student}/{app}" for student in STUDENTS for app in APPS}
 
 
 @pytest.mark.parametrize("student", STUDENTS)
@@ -430,6 +432,6 @@ def test_teardown_of_one_student_terminates_exactly_their_instance(ec2: Any) -> 
     assert left == {f"kubelab-molecule-ec2-{s}" for s in ["alice", "bob", "external"]}
     assert len(ec2.describe_vpcs(Filters=TAG)["Vpcs"]) == 1
     repositories = {r["repositoryName"] for r in aws("ecr").describe_repositories()["repositories"]}
-    assert repositories == {f"kubelab-molecule-ec2/{s}/simple-nodejs-webserver" for s in ["alice", "bob"]}
+    assert repositories == {f"kubelab-molecule-ec2/{s}/{app}" for s in ["alice", "bob"] for app in APPS}
     users = {u["UserName"] for u in aws("iam").list_users(PathPrefix="/kubelab/molecule-ec2/")["Users"]}
     assert users == {student_user("alice"), student_user("bob")}
