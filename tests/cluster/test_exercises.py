@@ -283,3 +283,26 @@ def test_the_compose_project_runs_as_deployments_and_services_of_the_same_names_
              for service in ("nginx", "flask-app", "mongo")}
     assert ports == {"nginx": 80, "flask-app": 9090, "mongo": 27017}
     assert published(sim_class, name, "nginx")["port_forward"] == "kubectl port-forward service/nginx 8080:80"
+
+
+def test_the_breaking_rolling_update_went_v1_v2_v1_and_both_versions_stand_in_the_history(
+    sim_class: LabClass, student: Kubectl
+) -> None:
+    name = student.namespace
+    assert name
+    image = f"{user_info(sim_class, name)['registry']['repository']}/breaking-rollingupdate"
+    deployment = student.get("deployment", "breaking-rollingupdate")
+    assert [c["image"] for c in deployment["spec"]["template"]["spec"]["containers"]] == [f"{image}:v1"]
+    assert deployment["status"]["readyReplicas"] == 2
+    # Rolled back to v1, the Deployment takes v1's ReplicaSet again under a new revision: 1 becomes 3.
+    assert deployment["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3"
+    revisions = {
+        rs["spec"]["template"]["spec"]["containers"][0]["image"]:
+            rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+        for rs in student.get("replicasets", "-l", "app=breaking-rollingupdate")["items"]
+    }
+    assert revisions == {f"{image}:v2": "2", f"{image}:v1": "3"}
+    history = student.run("rollout", "history", "deployment/breaking-rollingupdate").stdout
+    assert [line.split()[0] for line in history.splitlines()[2:] if line.strip()] == ["2", "3"]
+    assert published(sim_class, name, "breaking-rollingupdate")["port_forward"] == (
+        "kubectl port-forward service/breaking-rollingupdate 8080:8080")

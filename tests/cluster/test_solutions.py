@@ -16,7 +16,7 @@ from kube import Kubectl
 from labclass import LabClass, standing
 
 SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "simple-nodejs-webserver", "nginx", "flask-app", "mongo",
-             "grafana")
+             "breaking-rollingupdate", "grafana")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_each_student_gets_the_solutions_of_their_sections_and_everyone_the_envi
     assert published(lab, "bob") == ["kubernetes-dashboard", "game-2048"]
     assert published(lab, "carol") == [
         "my-emailservice", "my-emailservice-external", "kubernetes-dashboard", "game-2048", "simple-nodejs-webserver",
-        "nginx", "grafana", "external-web",
+        "nginx", "breaking-rollingupdate", "grafana", "external-web",
     ]
 
 
@@ -172,9 +172,24 @@ def test_a_student_does_the_exercises_with_her_own_token_and_a_rerun_keeps_them(
     )
     for deployment in ("my-2048", "my-grafana", "my-webserver", "my-mongo"):
         alice.run("rollout", "status", f"deployment/{deployment}", "--timeout=60s")
+    # The breaking rolling update, as the tutorial has her do it: v1, v2, and back with rollout undo.
+    server = f"{info['registry']['repository']}/breaking-rollingupdate"
+    alice.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "my-server"},
+                 "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "my-server"}},
+                          "template": {"metadata": {"labels": {"app": "my-server"}}, "spec": {
+                              "imagePullSecrets": [{"name": "registry-pull"}],
+                              "containers": [{"name": "server", "image": f"{server}:v1"}]}}}})
+    alice.run("rollout", "status", "deployment/my-server", "--timeout=60s")
+    alice.run("set", "image", "deployment/my-server", f"server={server}:v2")
+    alice.run("rollout", "status", "deployment/my-server", "--timeout=60s")
+    alice.run("rollout", "undo", "deployment/my-server")
+    alice.run("rollout", "status", "deployment/my-server", "--timeout=60s")
+    history = alice.run("rollout", "history", "deployment/my-server").stdout
+    assert [line.split()[0] for line in history.splitlines()[2:] if line.strip()] == ["2", "3"]
     alice.run("wait", "--for=condition=Complete", "job/my-load-test", "--timeout=60s")
     assert lab.up().changed == 0
-    assert names(admin, "alice", "deployments") == {"redis-cart", "my-2048", "my-grafana", "my-webserver", "my-mongo"}
+    assert names(admin, "alice", "deployments") == {
+        "redis-cart", "my-2048", "my-grafana", "my-webserver", "my-mongo", "my-server"}
     assert names(admin, "alice", "persistentvolumeclaims") == {"my-mongo-data"}
     assert {"my-2048", "my-grafana", "my-external", "my-webserver"} <= names(admin, "alice", "services")
     assert names(admin, "alice", "jobs") == {"my-load-test"}

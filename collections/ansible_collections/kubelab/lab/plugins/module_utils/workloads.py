@@ -1,8 +1,8 @@
 """The contract between the workload roles and the deploy role, as pure functions.
 
 A workload role renders its objects for the students of each cluster and adds them to the class's
-objects, ``{phase: {cluster admin kubeconfig: [object, ...]}}`` (phase ``first``, or ``after`` for what
-follows a first rollout); the Services it names are published in the students' user-info,
+objects, ``{phase: {cluster admin kubeconfig: [object, ...]}}`` (phase ``first``; ``after`` for what
+follows a first rollout, ``last`` for what follows that); the Services it names are published in the students' user-info,
 ``{student: [service, ...]}``, and so are the Secrets it names, ``{student: {secret: {key: value}}}``
 (what a student signs in with, written only to their own 0600 file).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-PHASES = ("first", "after")
+PHASES = ("first", "after", "last")
 
 Objects = dict[str, dict[str, list[dict[str, Any]]]]
 Published = dict[str, list[dict[str, Any]]]

@@ -13,8 +13,9 @@ description:
   - The contract between a workload role and the deploy role. The template (in the calling role's C(templates/))
     is rendered once per cluster, with C(students) the students of that cluster, and must give a YAML list of
     Kubernetes objects (or nothing).
-  - "The objects are added to the fact C(lab_objects), C({first|after: {cluster admin kubeconfig: [object, ...]}}),
-    which the play hands to the deploy role; C(after) holds what follows a first rollout."
+  - "The objects are added to the fact C(lab_objects), C({first|after|last: {cluster admin kubeconfig: [object,
+    ...]}}), which the play hands to the deploy role; C(after) holds what follows a first rollout, C(last) what
+    follows that."
   - "The Services named in O(publish) are added, per student, to the fact C(lab_published),
     C({student: [{name, type, address and port_forward|nodePort}, ...]}), which the play hands to the students'
     user-info files."
@@ -37,9 +38,9 @@ options:
     elements: dict
     required: true
   phase:
-    description: C(first), or C(after) for objects applied after the first rollout.
+    description: C(first); C(after) for objects applied after the first rollout; C(last) for those after that.
     type: str
-    choices: [first, after]
+    choices: [first, after, last]
     default: first
   publish:
     description:

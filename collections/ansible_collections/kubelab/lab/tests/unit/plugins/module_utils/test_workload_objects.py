@@ -49,7 +49,7 @@ def test_students_group_by_cluster_in_the_order_clusters_first_appear() -> None:
 
 def test_a_class_of_one_gets_one_cluster_and_an_empty_after_phase() -> None:
     objects = add_objects(None, "first", {SIM: [config_map("fall-alice")]})
-    assert objects == {"first": {SIM: [config_map("fall-alice")]}, "after": {}}
+    assert objects == {"first": {SIM: [config_map("fall-alice")]}, "after": {}, "last": {}}
 
 
 def test_objects_append_to_their_phase_and_cluster_without_changing_the_input() -> None:
@@ -63,7 +63,7 @@ def test_objects_append_to_their_phase_and_cluster_without_changing_the_input() 
 
 
 def test_an_unknown_phase_is_refused() -> None:
-    with pytest.raises(ValueError, match="phase must be one of first, after, not 'later'"):
+    with pytest.raises(ValueError, match="phase must be one of first, after, last, not 'later'"):
         add_objects(None, "later", {})
 
 
