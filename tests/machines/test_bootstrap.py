@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,3 +68,18 @@ def test_in_check_mode_it_goes_on_to_minikube_and_stops_offline_naming_the_downl
     assert run.failed
     assert "minikube v1.37.0 is not at /usr/local/bin/minikube and could not be downloaded" in run.messages()
     assert not Path("/usr/local/bin/minikube").exists()
+
+
+@pytest.mark.skipif(installed("docker.io"), reason="docker.io is installed on this machine: nothing would change")
+def test_given_a_repository_it_copies_each_apps_files_and_stops_offline_at_the_docker_engine(
+    inventory: Path,
+) -> None:
+    run = bootstrap(inventory, "--check", "-e", json.dumps({"machine_registry_repository": "registry.test/boot/alice"}))
+    copied = run.results("Copy the apps' files")
+    assert copied and all(c["changed"] and not c.get("failed") for c in copied), "check mode says each would be copied"
+    files = {(c["item"]["ref"], Path(c["item"]["path"]).name) for c in copied}
+    assert ("registry.test/boot/alice/breaking-rollingupdate:v2", ".npmrc") in files
+    assert ("registry.test/boot/alice/flask-app:1.0.0", "requirements.txt") in files
+    assert not any(name == "node_modules" for _, name in files), "the build installs node_modules itself"
+    [listed] = run.results("List the images on the machine")
+    assert listed["failed"] and "docker daemon" in (listed.get("stderr", "") + listed.get("msg", "")).lower()

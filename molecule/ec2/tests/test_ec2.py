@@ -259,16 +259,25 @@ def test_the_external_host_serves_the_web_page(ec2: Any) -> None:
     assert "http.server 80" in external_user_data(ec2)
 
 
-def test_the_students_play_learns_the_external_hosts_private_address(ec2: Any) -> None:
+def test_the_students_play_learns_the_external_host_and_each_machine_a_login_to_push_its_students_apps(ec2: Any) -> None:
     [external] = [i for i in running_instances(ec2) if tags(i)["kubelab.io/machine"] == "external"]
-    run = run_playbook("molecule/ec2/external.yml", "-i", str(SCENARIO / "inventory"))
+    # The class's output as site.yml has it (beside a playbook under molecule/, lab_root would be molecule/).
+    run = run_playbook("molecule/ec2/external.yml", "-i", str(SCENARIO / "inventory"),
+                       "-e", f"lab_output_root={ROOT / 'output'}")
     assert not run.failed, run.messages()
     [shown] = run.results("Show lab_external_host")
     assert shown["lab_external_host"] == {"address": external["PrivateIpAddress"], "port": 80}
     [shown] = run.results("Show lab_registry")
     server = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
     assert shown["lab_registry"] == {"server": server, "repository": f"{server}/kubelab-molecule-ec2/{{student}}",
-                                     "pull_secret": "awsecr-cred", "login": False, "images": False}
+                                     "pull_secret": "awsecr-cred", "login": False, "images": True}
+    pushes = {r["msg"]["repository"].rsplit("/", 1)[1]: r["msg"] for r in run.results(
+        "Show the repository and the login, its password's length only")}
+    assert sorted(pushes) == STUDENTS
+    for student, push in pushes.items():
+        assert push["repository"] == f"{server}/kubelab-molecule-ec2/{student}"
+        assert (push["server"], push["username"]) == (server, "AWS")
+        assert int(push["password_length"]) > 0
 
 
 @pytest.fixture(scope="module")
