@@ -273,7 +273,7 @@ def test_she_cannot_lift_the_class_limits(alice: Kubectl) -> None:
 # What the platform applies, by label: the endpoints of the Service without a selector are its own; the others,
 # which carry the class's label too, are the controllers' (copied from their Services).
 APPLIED = {
-    "pods,deployments,services,secrets,configmaps,cronjobs": "kubelab.io/class=pytest",
+    "pods,deployments,services,secrets,configmaps,cronjobs,jobs,persistentvolumeclaims": "kubelab.io/class=pytest",
     "endpointslices.discovery.k8s.io": "kubelab.io/class=pytest,endpointslice.kubernetes.io/managed-by=kubelab.io",
     "endpoints": "kubelab.io/class=pytest,endpointslice.kubernetes.io/skip-mirror=true",
 }
@@ -303,7 +303,8 @@ def as_new_object(manifest: dict[str, Any], node_port: int) -> dict[str, Any]:
 def test_every_tutorial_object_is_admitted_when_the_student_makes_it(admin: Kubectl, alice: Kubectl) -> None:
     objects = list(tutorial_objects(admin, "alice"))
     assert {o["kind"] for o in objects} >= {
-        "Pod", "Deployment", "Service", "Secret", "ConfigMap", "CronJob", "EndpointSlice", "Endpoints"
+        "Pod", "Deployment", "Service", "Secret", "ConfigMap", "CronJob", "Job", "PersistentVolumeClaim",
+        "EndpointSlice", "Endpoints",
     }
     refused = []
     for manifest in objects:

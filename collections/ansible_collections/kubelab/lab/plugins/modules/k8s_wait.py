@@ -10,7 +10,7 @@ short_description: Wait, once for a whole class, until its workloads are ready
 description:
   - Lists the objects of the given kinds that carry O(label_selector), in every namespace, and polls until each
     is ready - a Node Ready, a Deployment rolled out (updated, available, no old replicas), a StatefulSet rolled out, a Job
-    complete, a Pod Ready (or Succeeded) - or O(timeout) passes; then fails naming what is not ready and why
+    complete, a Pod Ready (or Succeeded) - or O(timeout) passes with no more of them ready; then fails naming what is not ready and why
     (an ImagePullBackOff, a progress deadline).
   - One list request per kind and poll, whatever the number of students, and no import of the kubernetes
     package; it speaks REST itself.
@@ -39,7 +39,10 @@ options:
     choices: [ready, observed]
     default: ready
   timeout:
-    description: Seconds to wait at most.
+    description:
+      - Seconds the wait may go on without progress; each time more objects are ready the clock starts again, so
+        a class of 200 is waited for as long as it makes headway and a stalled one (a typo'd tag) fails as soon
+        as a class of 3.
     type: int
     default: 180
 """
@@ -107,19 +110,24 @@ def main() -> None:
     require_yaml(module)
     params = module.params
     start = time.monotonic()
+    progress, most = start, -1
     try:
         api = KubeApi(params["kubeconfig"])
         while True:
             ready, waiting = unready(api, params["kinds"], params["label_selector"], params["until"])
-            elapsed = time.monotonic() - start
-            if not waiting or elapsed > params["timeout"]:
+            now = time.monotonic()
+            if sum(ready.values()) > most:
+                progress, most = now, sum(ready.values())
+            elapsed = now - start
+            if not waiting or now - progress > params["timeout"]:
                 break
             time.sleep(0.5)
     except (ApiError, ValueError, OSError) as err:
         module.fail_json(msg=f"waiting: {err}")
     if waiting:
         shown = "; ".join(waiting[:10]) + (f"; and {len(waiting) - 10} more" if len(waiting) > 10 else "")
-        module.fail_json(msg=f"not ready after {params['timeout']} s: {shown}", ready=ready, seconds=elapsed)
+        stalled = f"not ready after {params['timeout']} s without progress ({elapsed:.0f} s in all)"
+        module.fail_json(msg=f"{stalled}: {shown}", ready=ready, seconds=elapsed)
     module.exit_json(changed=False, ready=ready, seconds=round(elapsed, 2))
 
 
