@@ -93,7 +93,8 @@ def median_of(runs: int, action: Callable[[], object], between: Callable[[], obj
 
 def measure(students: int, workdir: Path, runs: int) -> dict[str, list[float]]:
     names = tuple(f"s{i:03d}" for i in range(students))
-    lab = LabClass("bench", workdir, port_base=16520, students=names)
+    # The simulated nodes a class of that size gets by default (the tests' classes pin 2).
+    lab = LabClass("bench", workdir, port_base=16520, students=names, options={"sim_node_count": None})
     admin = Kubectl(sim_binaries()["kubectl"], lab.admin_kubeconfig)
 
     def remove_namespaces() -> None:

@@ -113,7 +113,7 @@ class LabClass:
 
     def write_inventory(self) -> None:
         """(Re)write the inventory from the current students and options."""
-        inventory = {
+        inventory: dict[str, Any] = {
             "all": {
                 "vars": {
                     "lab_class": self.name,
@@ -130,6 +130,8 @@ class LabClass:
                 "children": {"students": {"hosts": {s: None for s in self.students} or None}},
             }
         }
+        # An option given as None is left to the roles' default.
+        inventory["all"]["vars"] = {k: v for k, v in inventory["all"]["vars"].items() if v is not None}
         self.inventory.parent.mkdir(parents=True, exist_ok=True)
         self.inventory.write_text(yaml.safe_dump(inventory, sort_keys=False))
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import time
+import uuid
 from typing import Any
 
 from kube import Kubectl, eventually
+from labclass import run_playbook
 
 EMAIL = "gcr.io/google-samples/microservices-demo/emailservice"
 
@@ -115,3 +119,29 @@ def test_a_cronjob_creates_jobs(ns: Kubectl) -> None:
     # The CronJob controller starts a Job at the next minute boundary.
     created = eventually(jobs, 75, "the CronJob to create a Job", interval=2)
     ns.run("wait", "--for=condition=Complete", f"job/{created[0]['metadata']['name']}", "--timeout=30s")
+
+
+def wait_for(ns: Kubectl, selector: str, timeout: int) -> tuple[dict[str, Any], float]:
+    extra = {"wait_kubeconfig": str(ns.kubeconfig), "wait_selector": selector, "wait_timeout": timeout}
+    start = time.monotonic()
+    run = run_playbook("tests/cluster/playbooks/k8s_wait.yml", "-e", json.dumps(extra))
+    [result] = run.results("Wait for what the test labels")
+    return result, time.monotonic() - start
+
+
+def test_the_class_wait_gives_up_once_nothing_got_ready_for_its_timeout_naming_what_and_why(ns: Kubectl) -> None:
+    label = f"kubelab.io/wait-test={uuid.uuid4().hex[:6]}"
+    good, typo = deployment("good", f"{EMAIL}:v0.7.0", replicas=1), deployment("typo", f"{EMAIL}:v0.7.1", replicas=1)
+    for obj in (good, typo):
+        obj["metadata"]["labels"] = dict([label.split("=")])
+    ns.apply(good, typo)
+    result, seconds = wait_for(ns, label, 8)
+    assert result["failed"]
+    assert "not ready after 8 s without progress" in result["msg"]
+    assert f"Deployment {ns.namespace}/typo: updated/available/total 1/0/1 of 1" in result["msg"]
+    assert f"{ns.namespace}/good" not in result["msg"]
+    assert result["ready"] == {"Deployment": 1}
+    assert seconds < 60, "it gave up soon after the good one was ready"
+    ns.run("delete", "deployment", "typo")
+    result, _ = wait_for(ns, label, 8)
+    assert not result.get("failed") and result["ready"] == {"Deployment": 1}
