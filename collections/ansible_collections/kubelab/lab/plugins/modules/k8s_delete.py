@@ -48,7 +48,9 @@ options:
     description: "The value of O(owner_label) that each named object must carry, by name, e.g. C({alice: alice})."
     type: dict
   wait:
-    description: Seconds to wait until the deleted objects are gone; C(0) does not wait.
+    description:
+      - Seconds the wait until the deleted objects are gone may go on with none of them going; each time one goes
+        the clock starts again, so 200 namespaces are waited for while they go. C(0) does not wait.
     type: int
     default: 0
 """
@@ -155,12 +157,15 @@ def choose(
 
 
 def left_after(api: KubeApi, path: str, selector: str, names: set[str], seconds: int) -> set[str]:
-    """Which of ``names`` are still there after at most ``seconds``; none asked about when not waiting."""
+    """Which of ``names`` are still there once ``seconds`` passed with none gone; none asked about when not waiting."""
     if seconds <= 0:
         return set()
     deadline = time.monotonic() + seconds
     while names:
-        names &= set(listed(api, path, selector))
+        still = names & set(listed(api, path, selector))
+        if still != names:
+            deadline = time.monotonic() + seconds
+        names = still
         if not names or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -204,7 +209,8 @@ def main() -> None:
     result["seconds"] = round(time.monotonic() - start, 2)
     if left:
         shown = ", ".join(sorted(left)[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
-        module.fail_json(msg=f"{params['resource']} on {api.server} still there after {params['wait']} s: {shown}", **result)
+        stalled = f"still there after {params['wait']} s with none gone ({result['seconds']:.0f} s in all)"
+        module.fail_json(msg=f"{params['resource']} on {api.server} {stalled}: {shown}", **result)
     module.exit_json(changed=bool(deleted), **result)
 
 
