@@ -53,6 +53,9 @@ LAST_WAVE = 2
 
 # Refusals that last only until a controller has caught up with what this run just created.
 PASSING = ("status unknown for quota", "error looking up service account")
+# The quota admission records each create in the namespace's ResourceQuota status; of writes at once, one whose
+# update of that status lost the race is refused with 409 Conflict on the ResourceQuota, not on its own object.
+QUOTA_RACE = "Operation cannot be fulfilled on resourcequotas"
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,9 @@ def unlisted(live: dict[Key, dict[str, Any]], objects: list[dict[str, Any]]) -> 
 
 
 def passing(err: ApiError) -> bool:
-    """Whether a refusal is one that goes away once the controllers have seen the run's earlier writes."""
+    """Whether a refusal is one that goes away when made again: a controller caught up, a quota update raced."""
+    if err.status == 409:
+        return QUOTA_RACE in str(err)
     return err.status == 403 and any(reason in str(err) for reason in PASSING)
 
 
@@ -216,7 +221,7 @@ def send(api: KubeApi, write: Write, patience: float = 10.0, pause: float = 0.2)
                 api.patch(write.path, write.body)
             return
         except ApiError as err:
-            if write.method == "POST" and err.status == 409:
+            if write.method == "POST" and err.status == 409 and not passing(err):
                 actual = api.get(f"{write.path}/{key(write.desired)[3]}")
                 instead = write_for(write.desired, actual, write.resource)
                 if instead is not None:

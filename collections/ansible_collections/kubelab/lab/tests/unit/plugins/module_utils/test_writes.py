@@ -16,6 +16,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     passing,
     plan,
     run_waves,
+    send,
     served,
     stored,
     unlisted,
@@ -169,11 +170,14 @@ def test_merge_patch_removes_nulls_and_replaces_lists() -> None:
     }
 
 
-def test_only_refusals_that_a_controller_resolves_are_passing() -> None:
+def test_only_refusals_that_go_away_when_made_again_are_passing() -> None:
     assert passing(ApiError(403, "Forbidden", 'pods "p" is forbidden: status unknown for quota: q, resources: pods'))
     assert passing(ApiError(403, "Forbidden", "error looking up service account alice/default: not found"))
     assert not passing(ApiError(403, "Forbidden", "violates PodSecurity baseline:latest: privileged"))
     assert not passing(ApiError(422, "Unprocessable Entity", "status unknown for quota"))
+    assert passing(ApiError(409, "Conflict", 'Operation cannot be fulfilled on resourcequotas "quota": the object '
+                                             "has been modified; please apply your changes to the latest version"))
+    assert not passing(ApiError(409, "Conflict", 'configmaps "c" already exists'))
 
 
 def test_waves_go_in_order_and_a_failed_wave_stops_the_next() -> None:
@@ -200,3 +204,28 @@ def test_live_objects_that_the_rendering_no_longer_has_are_listed_for_pruning() 
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}},
     ]
     assert unlisted({key_of(o): o for o in objects}, objects) == []
+
+
+class RacingApi:
+    """An API whose quota admission loses its race once: the create is refused with 409 on the ResourceQuota."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append(f"POST {path}")
+        if len(self.calls) == 1:
+            raise ApiError(409, "Conflict", 'Operation cannot be fulfilled on resourcequotas "q": the object has been '
+                                            "modified; please apply your changes to the latest version and try again")
+        return body
+
+    def get(self, path: str) -> dict[str, Any]:
+        self.calls.append(f"GET {path}")
+        raise ApiError(404, "Not Found", "not found")
+
+
+def test_a_create_refused_by_the_quota_race_is_made_again_not_taken_for_an_existing_object() -> None:
+    api = RacingApi()
+    write = plan([obj("ConfigMap", "c", "alice")], {}, RESOURCES)[0][0]
+    send(api, write, pause=0)  # type: ignore[arg-type]
+    assert api.calls == ["POST /api/v1/namespaces/alice/configmaps"] * 2
