@@ -21,8 +21,8 @@ DEBIAN_PACKAGES := procps iproute2 openssh-client python3
 # namespace of their own; a server daemon, so `make lab` never installs it),
 # systemd-analyze checks the EC2 external host's service unit; nodejs (with
 # its npm) runs the course's Node apps in their tests, nginx proxies to the
-# Flask app in its own.
-TEST_DEBIAN_PACKAGES := openssh-server systemd nodejs nginx
+# Flask app in its own, chromium opens the class report.
+TEST_DEBIAN_PACKAGES := openssh-server systemd nodejs nginx chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # uv must use this machine's Python, never download one.

@@ -66,7 +66,7 @@ EXAMPLES = r"""
 RETURN = r"""
 _raw:
   description: "One entry per student, C(name), C(namespace), C(slot), C(nodeport_first), C(nodeports) (C(first),
-    C(last)), C(admin_kubeconfig), C(shared), C(registry) (C(server), C(repository), C(pull_secret); none when the class has
+    C(last)), C(admin_kubeconfig), C(shared), C(output_dir) (their files), C(registry) (C(server), C(repository), C(pull_secret); none when the class has
     no registry), C(solutions) and C(access) (what M(kubelab.lab.student_access) needs)."
   type: list
   elements: dict

@@ -248,10 +248,11 @@ class KubeApi:
         body: Any = None,
         query: dict[str, str] | None = None,
         content_type: str = "application/json",
+        accept: str | None = None,
     ) -> dict[str, Any]:
         target = self._url.path + path + ("?" + urllib.parse.urlencode(query) if query else "")
         data = json.dumps(body).encode() if body is not None else None
-        headers = dict(self._headers)
+        headers = {**self._headers, **({"Accept": accept} if accept else {})}
         if data is not None:
             headers["Content-Type"] = content_type
         status, reason, payload, retry_after = self._exchange(method, target, data, headers)
@@ -291,8 +292,9 @@ class KubeApi:
         options = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Foreground"}
         return self.request("DELETE", path, options)
 
-    def get(self, path: str, **query: str) -> dict[str, Any]:
-        return self.request("GET", path, query=query or None)
+    def get(self, path: str, accept: str | None = None, **query: str) -> dict[str, Any]:
+        """A GET; ``accept`` asks for another representation (a list of metadata only)."""
+        return self.request("GET", path, query=query or None, accept=accept)
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.request("POST", path, body)

@@ -1,0 +1,163 @@
+"""check.yml on the session class: every check passes for a fully deployed student, and breaking one thing of a
+student fails exactly the checks about it, each with its hint. Then site.yml puts it back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+
+from kube import Kubectl, eventually
+from labclass import LabClass, PlaybookRun
+from report import junit_counts, rendered_cells, screenshot
+
+STUDENTS = ("alice", "bob", "carol")
+# The tutorial's load test: busybox sh runs the loop once, with the word {1..10}.
+TUTORIAL_LOOP = "for run in {1..10}; do wget -q -O- http://simple-nodejs-webserver:5858/; done"
+
+
+def check(lab: LabClass, *args: str) -> PlaybookRun:
+    run = lab.playbook("check.yml", *args)
+    assert not run.failed, run.messages()
+    return run
+
+
+def results(lab: LabClass) -> dict[str, dict[str, Any]]:
+    report = json.loads((lab.output_dir / "report" / "results.json").read_text())
+    return {student["student"]: student for student in report["students"]}
+
+
+def failing(result: dict[str, Any]) -> dict[str, str]:
+    return {c["check"]: c["hint"] for c in result["checks"] if not c["passed"]}
+
+
+def cronjobs_ran(admin: Kubectl) -> bool:
+    return all(admin.in_namespace(s).get("cronjob", "availability-test").get("status", {}).get("lastSuccessfulTime")
+               for s in STUDENTS)
+
+
+@pytest.fixture(scope="module")
+def ran(sim_class: LabClass, admin: Kubectl) -> None:
+    eventually(lambda: cronjobs_ran(admin), 150, "each student's availability CronJob to have run once")
+
+
+def load_test(image: str, script: str, **spec: Any) -> dict[str, Any]:
+    container = {"name": "load-test", "image": image, "command": ["/bin/sh", "-c", script],
+                 "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}}
+    pod = {"restartPolicy": "Never", "containers": [container],
+           "securityContext": {"runAsNonRoot": True, "runAsUser": 65534, "seccompProfile": {"type": "RuntimeDefault"}}}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "load-test"},
+            "spec": {"backoffLimit": 0, "template": {"spec": pod}, **spec}}
+
+
+def test_every_student_of_the_deployed_class_passes_every_check(sim_class: LabClass, ran: None) -> None:
+    run = check(sim_class)
+    graded = results(sim_class)
+    assert sorted(graded) == list(STUDENTS)
+    for student, result in graded.items():
+        assert failing(result) == {}, student
+        assert result["total"] == 39, student
+    changed = [task.split(" : ", 1)[-1] for task in run.changed_tasks()]
+    assert changed == ["Write the report to " + str(sim_class.output_dir / "report")], "it reads, and writes the report"
+
+
+def restore(sim_class: LabClass, admin: Kubectl) -> None:
+    """site.yml puts back what was broken; a Job's template cannot change, so the load tests go first."""
+    for student in ("bob", "carol"):
+        admin.in_namespace(student).run("delete", "job", "load-test", "--ignore-not-found", "--wait=true")
+    restored = sim_class.up("--limit", "bob,carol")
+    assert not restored.failed, restored.messages()
+
+
+@pytest.fixture(scope="module")
+def broken(sim_class: LabClass, admin: Kubectl, ran: None) -> Iterator[dict[str, bool]]:
+    """bob: a typo in a Service's selector, a Secret's mount gone, the game on a bad tag, a failed load test;
+    carol: the tutorial's load test. The last test of the module puts it back; else this does."""
+    bob, carol = admin.in_namespace("bob"), admin.in_namespace("carol")
+    state = {"restored": False}
+    try:
+        bob.run("patch", "service", "my-emailservice", "-p", '{"spec": {"selector": {"app": "emailservice-dem"}}}')
+        mounts = bob.get("deployment", "emailservice-deployment-demo")["spec"]["template"]["spec"]["containers"][0][
+            "volumeMounts"]
+        index = next(i for i, m in enumerate(mounts) if m["mountPath"] == "/etc/secret-volume")
+        bob.run("patch", "deployment", "emailservice-deployment-demo", "--type=json",
+                "-p", json.dumps([{"op": "remove", "path": f"/spec/template/spec/containers/0/volumeMounts/{index}"}]))
+        bob.run("rollout", "status", "deployment/emailservice-deployment-demo", "--timeout=60s")
+        bob.run("set", "image", "deployment/game-2048", "*=alexwhen/docker-2048:typo")
+        for ns in (bob, carol):
+            ns.run("delete", "job", "load-test", "--wait=true")
+        bob.apply(load_test("busybox:1.28-typo", "exit 0", activeDeadlineSeconds=2))
+        carol.apply(load_test("busybox:1.28", TUTORIAL_LOOP))
+        eventually(lambda: job_condition(bob, "Failed"), 60, "bob's load test to fail")
+        eventually(lambda: job_condition(carol, "Complete"), 60, "carol's to complete")
+        yield state
+    finally:
+        if not state["restored"]:
+            restore(sim_class, admin)
+
+
+def job_condition(ns: Kubectl, kind: str) -> bool:
+    conditions = ns.get("job", "load-test").get("status", {}).get("conditions") or []
+    return any(c["type"] == kind and c["status"] == "True" for c in conditions)
+
+
+def passwords_of(lab: LabClass, student: str) -> list[str]:
+    """The passwords a student's user-info.yaml hands out (credentials: Secret: key: value)."""
+    info = yaml.safe_load((lab.student_dir(student) / "user-info.yaml").read_text())
+    return [value for secret in info["credentials"].values() for key, value in secret.items() if "PASSWORD" in key.upper()]
+
+
+def test_breaking_one_thing_fails_exactly_the_checks_about_it_with_its_hint(
+        sim_class: LabClass, broken: dict[str, bool]) -> None:
+    check(sim_class)
+    graded = results(sim_class)
+    assert failing(graded["alice"]) == {}
+    bob = failing(graded["bob"])
+    assert sorted(bob) == ["emailservice.secret-volume", "emailservice.service", "game_2048.deployment",
+                           "simple_nodejs_webserver.load-test"]
+    assert bob["emailservice.service"] == (
+        "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod")
+    assert bob["emailservice.secret-volume"] == (
+        "Deployment emailservice-deployment-demo has a volume of Secret emailservice-user-pass but mounts it in no container")
+    assert bob["game_2048.deployment"].startswith("Deployment game-2048 is not rolled out: ")
+    assert "ImagePullBackOff (image alexwhen/docker-2048:typo)" in bob["game_2048.deployment"]
+    assert bob["simple_nodejs_webserver.load-test"].startswith("Job load-test failed: ")
+    carol = failing(graded["carol"])
+    assert list(carol) == ["simple_nodejs_webserver.load-test-loop"]
+    assert "busybox sh does no brace expansion: 'for run in {1..10}' runs once" in carol[
+        "simple_nodejs_webserver.load-test-loop"]
+
+
+def test_the_report_of_a_class_with_failures_reads_the_same_in_chromium_junit_and_json(
+        sim_class: LabClass, broken: dict[str, bool]) -> None:
+    check(sim_class)
+    folder = sim_class.output_dir / "report"
+    report = json.loads((folder / "results.json").read_text())
+    totals = report["summary"]
+    assert (totals["students"], totals["checks"], totals["failed"], totals["errors"]) == (3, 117, 5, 0)
+    cells = rendered_cells(folder / "index.html")
+    assert cells == {"pass": totals["passed"], "fail": totals["failed"]}
+    assert junit_counts(folder / "junit.xml") == {"tests": 117, "failures": 5, "errors": 0}
+    bob = rendered_cells(folder / "students" / "bob.html")
+    assert bob == {"pass": 35, "fail": 4}
+    screenshot(folder / "index.html", "class-report.png")
+    screenshot(folder / "students" / "bob.html", "student-report-bob.png")
+    text = "".join(p.read_text() for p in [folder / "index.html", folder / "junit.xml", folder / "results.json",
+                                            *folder.glob("students/*.html")])
+    passwords = [p for s in STUDENTS for p in passwords_of(sim_class, s)]
+    assert "carol-from-the-vault-7" in passwords
+    assert not [p for p in passwords if p in text], "no secret in the report"
+
+
+def test_after_site_yml_put_it_back_every_check_passes_again(
+        sim_class: LabClass, admin: Kubectl, broken: dict[str, bool]) -> None:
+    restore(sim_class, admin)
+    broken["restored"] = True
+    check(sim_class, "--limit", "bob,carol")
+    graded = results(sim_class)
+    assert sorted(graded) == ["bob", "carol"]
+    assert all(failing(result) == {} for result in graded.values())
+    assert not (sim_class.output_dir / "report" / "students" / "alice.html").exists(), "the report is the run's"
