@@ -6,6 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# A student as the modules take one from the roster: the options they all have (argument_spec).
+STUDENT_OPTIONS: dict[str, dict[str, Any]] = {
+    "name": {"type": "str", "required": True},
+    "namespace": {"type": "str", "required": True},
+    "output_dir": {"type": "path", "required": True},
+}
+
 
 @dataclass(frozen=True)
 class Settings:

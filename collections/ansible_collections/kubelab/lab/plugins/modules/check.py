@@ -76,6 +76,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils.checks.course import SECTIONS, grade, student_of
 from ansible_collections.kubelab.lab.plugins.module_utils.checks.snapshot import METADATA_ACCEPT, METADATA_ONLY, read
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, load_yaml, require_yaml
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
 
 
 def lister(api: KubeApi, namespace: str) -> Any:
@@ -112,12 +113,7 @@ def main() -> None:
                 "type": "list",
                 "elements": "dict",
                 "required": True,
-                "options": {
-                    "name": {"type": "str", "required": True},
-                    "namespace": {"type": "str", "required": True},
-                    "admin_kubeconfig": {"type": "path", "required": True},
-                    "output_dir": {"type": "path", "required": True},
-                },
+                "options": {**STUDENT_OPTIONS, "admin_kubeconfig": {"type": "path", "required": True}},
             },
             "workers": {"type": "int", "default": 8},
         },

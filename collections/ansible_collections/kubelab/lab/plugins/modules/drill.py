@@ -110,6 +110,7 @@ from typing import Any
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils import drills
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, load_yaml, require_yaml
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
 
 
 def told_nodeport(files: Path) -> int | None:
@@ -147,11 +148,7 @@ def main() -> None:
                 "type": "list",
                 "elements": "dict",
                 "required": True,
-                "options": {
-                    "name": {"type": "str", "required": True},
-                    "output_dir": {"type": "path", "required": True},
-                    "namespace": {"type": "str", "required": True},
-                },
+                "options": STUDENT_OPTIONS,
             },
             "drills": {
                 "type": "list",

@@ -121,6 +121,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.kube import (
     load_yaml,
     require_yaml,
 )
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
 
 KUBECONFIG = "kubeconfig"
 USER_INFO = "user-info.yaml"
@@ -276,10 +277,8 @@ def main() -> None:
                 "elements": "dict",
                 "required": True,
                 "options": {
-                    "name": {"type": "str", "required": True},
-                    "namespace": {"type": "str", "required": True},
+                    **STUDENT_OPTIONS,
                     "service_account": {"type": "str", "default": "student"},
-                    "output_dir": {"type": "path", "required": True},
                     "info": {"type": "dict", "default": {}},
                 },
             },
