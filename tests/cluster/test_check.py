@@ -4,7 +4,11 @@ student fails exactly the checks about it, each with its hint. Then site.yml put
 from __future__ import annotations
 
 import json
+import os
+import stat
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +36,15 @@ def results(lab: LabClass) -> dict[str, dict[str, Any]]:
 
 def failing(result: dict[str, Any]) -> dict[str, str]:
     return {c["check"]: c["hint"] for c in result["checks"] if not c["passed"]}
+
+
+def self_check(lab: LabClass, student: str, kubectl: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``kubectl kubelab-check`` as the student runs it: their folder on PATH, their kubeconfig, their kubectl."""
+    folder = lab.student_dir(student)
+    env = {**os.environ, "PATH": f"{folder}:{kubectl.parent}:{os.environ['PATH']}",
+           "KUBECONFIG": str(folder / "kubeconfig")}
+    return subprocess.run([str(kubectl), "kubelab-check", *args], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
 
 
 def cronjobs_ran(admin: Kubectl) -> bool:
@@ -62,6 +75,17 @@ def test_every_student_of_the_deployed_class_passes_every_check(sim_class: LabCl
         assert result["total"] == 39, student
     changed = [task.split(" : ", 1)[-1] for task in run.changed_tasks()]
     assert changed == ["Write the report to " + str(sim_class.output_dir / "report")], "it reads, and writes the report"
+
+
+def test_a_student_gets_the_self_check_which_passes_as_the_report_does(
+        sim_class: LabClass, binaries: dict[str, Path], ran: None) -> None:
+    folder = sim_class.student_dir("alice")
+    assert stat.S_IMODE((folder / "kubectl-kubelab_check").stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "kubelab-check.json").stat().st_mode) == 0o600
+    assert "credentials" not in json.loads((folder / "kubelab-check.json").read_text())
+    done = self_check(sim_class, "alice", binaries["kubectl"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("alice in namespace alice: 39 of 39 checks passed\n"), done.stdout
 
 
 def restore(sim_class: LabClass, admin: Kubectl) -> None:
@@ -111,7 +135,7 @@ def passwords_of(lab: LabClass, student: str) -> list[str]:
 
 
 def test_breaking_one_thing_fails_exactly_the_checks_about_it_with_its_hint(
-        sim_class: LabClass, broken: dict[str, bool]) -> None:
+        sim_class: LabClass, binaries: dict[str, Path], broken: dict[str, bool]) -> None:
     check(sim_class)
     graded = results(sim_class)
     assert failing(graded["alice"]) == {}
@@ -125,6 +149,9 @@ def test_breaking_one_thing_fails_exactly_the_checks_about_it_with_its_hint(
     assert bob["game_2048.deployment"].startswith("Deployment game-2048 is not rolled out: ")
     assert "ImagePullBackOff (image alexwhen/docker-2048:typo)" in bob["game_2048.deployment"]
     assert bob["simple_nodejs_webserver.load-test"].startswith("Job load-test failed: ")
+    own = self_check(sim_class, "bob", binaries["kubectl"], "--json")
+    assert own.returncode == 1, own.stderr
+    assert json.loads(own.stdout) == graded["bob"], "the self-check says what the report says"
     carol = failing(graded["carol"])
     assert list(carol) == ["simple_nodejs_webserver.load-test-loop"]
     assert "busybox sh does no brace expansion: 'for run in {1..10}' runs once" in carol[
@@ -150,6 +177,13 @@ def test_the_report_of_a_class_with_failures_reads_the_same_in_chromium_junit_an
     passwords = [p for s in STUDENTS for p in passwords_of(sim_class, s)]
     assert "carol-from-the-vault-7" in passwords
     assert not [p for p in passwords if p in text], "no secret in the report"
+
+
+def test_a_students_self_check_of_another_namespace_is_denied(sim_class: LabClass, binaries: dict[str, Path]) -> None:
+    done = self_check(sim_class, "bob", binaries["kubectl"], "--namespace", "carol")
+    assert done.returncode == 2
+    assert "cannot read namespace carol" in done.stderr and "forbidden" in done.stderr, done.stderr
+    assert done.stdout == ""
 
 
 def test_after_site_yml_put_it_back_every_check_passes_again(

@@ -5,6 +5,7 @@ Class `solutions`: alice gets none (she does the exercises by hand), bob only th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kube import Kubectl
+from kube import Kubectl, eventually
 from labclass import LabClass, standing
 
 SOLUTIONS = ("emailservice-deployment-demo", "game-2048", "simple-nodejs-webserver", "nginx", "flask-app", "mongo",
@@ -202,3 +203,32 @@ def test_the_drills_skip_the_students_without_the_tutorials_objects(lab: LabClas
     assert not run.failed, run.stdout[-3000:]
     assert "Skipped alice, bob: their lab_solutions leaves out emailservice" in run.stdout
     assert "carol services" in run.stdout and "alice services" not in run.stdout
+
+
+# What alice did by hand above, under names of her own: every check of it passes; what she left out fails.
+ALICE_PASSES = {
+    "game_2048.deployment", "game_2048.service",
+    "simple_nodejs_webserver.deployment", "simple_nodejs_webserver.pull-secret", "simple_nodejs_webserver.service",
+    "simple_nodejs_webserver.load-test-loop", "simple_nodejs_webserver.load-test",
+    "nginx_flask_mongodb.mongo", "nginx_flask_mongodb.mongo-data",
+    "breaking_rollingupdate.deployment", "breaking_rollingupdate.version", "breaking_rollingupdate.history",
+    "grafana.deployment", "grafana.basic-auth", "grafana.admin-secret", "grafana.redis-plugin", "grafana.datasource",
+    "grafana.service",
+    "external_service.endpointslice",
+}
+
+
+def test_check_grades_work_done_by_hand_and_the_solutions_alike(lab: LabClass, admin: Kubectl) -> None:
+    eventually(lambda: admin.in_namespace("carol").get("cronjob", "availability-test").get("status", {})
+               .get("lastSuccessfulTime"), 150, "carol's availability CronJob to have run")
+    run = lab.playbook("check.yml")
+    assert not run.failed, run.messages()
+    report = json.loads((lab.output_dir / "report" / "results.json").read_text())
+    passed = {s["student"]: {c["check"] for c in s["checks"] if c["passed"]} for s in report["students"]}
+    assert passed["alice"] == ALICE_PASSES
+    assert passed["bob"] == {"game_2048.deployment", "game_2048.service"}
+    assert len(passed["carol"]) == 39
+    hints = {c["check"]: c["hint"] for c in report["students"][0]["checks"]}
+    assert hints["grafana.dashboard-provider"] == "Deployment my-grafana mounts no ConfigMap at /etc/grafana/provisioning/dashboards"
+    assert hints["nginx_flask_mongodb.mongo-service"] == "no Service mongo"
+    assert hints["emailservice.pod"] == "there is no Pod emailservice-pod-test"

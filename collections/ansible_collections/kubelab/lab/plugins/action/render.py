@@ -12,7 +12,6 @@ from typing import Any
 import yaml
 
 from ansible.errors import AnsibleActionFail, AnsibleError
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase, VariableLayer
 from ansible.template import trust_as_template
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import SafeLoader
@@ -24,6 +23,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.workloads import (
     by_cluster,
     with_solution,
 )
+from ansible_collections.kubelab.lab.plugins.plugin_utils.actions import validated
 
 ARGUMENTS = {
     "template": {"type": "str", "required": True},
@@ -63,10 +63,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        checked = ArgumentSpecValidator(ARGUMENTS).validate(self._task.args)
-        if checked.error_messages:
-            raise AnsibleActionFail(f"kubelab.lab.render: {'; '.join(checked.error_messages)}")
-        args = checked.validated_parameters
+        args = validated("kubelab.lab.render", ARGUMENTS, self._task.args)
         try:
             source = self._find_needle("templates", args["template"])
         except AnsibleError as err:

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
+from ansible_collections.kubelab.lab.plugins.plugin_utils.actions import validated, write_file
 from ansible_collections.kubelab.lab.plugins.plugin_utils.report import pages, summary
 
 ARGUMENTS = {
@@ -26,26 +24,12 @@ ARGUMENTS = {
 }
 
 
-def write(path: Path, text: str) -> bool:
-    """Write ``text`` when the file holds something else; whether it did."""
-    if path.is_file() and path.read_text() == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
-    return True
-
-
 class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
     TRANSFERS_FILES = False
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = super().run(tmp, task_vars)
-        checked = ArgumentSpecValidator(ARGUMENTS).validate(self._task.args)
-        if checked.error_messages:
-            raise AnsibleActionFail("; ".join(checked.error_messages))
-        args = checked.validated_parameters
+        args = validated("kubelab.lab.report", ARGUMENTS, self._task.args)
         templates = Path(self._find_needle("templates", "report/index.html.j2")).parent
         environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
@@ -60,7 +44,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # ansible ships no types
         dest = Path(args["dest"])
         files = pages(report, lambda name, **values: environment.get_template(name).render(**values))
         files["results.json"] = json.dumps(report, indent=2) + "\n"
-        written = [name for name, text in files.items() if write(dest / name, text)]
+        written = [name for name, text in files.items() if write_file(dest / name, text.encode(), 0o644)]
         stale = [p for p in (dest / "students").glob("*.html") if f"students/{p.name}" not in files]
         for page in stale:
             page.unlink()

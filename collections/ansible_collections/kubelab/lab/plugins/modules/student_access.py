@@ -239,7 +239,8 @@ class ClassAccess:
         credentials = self.module.params["credentials"].get(student["name"])
         if credentials:
             info["credentials"] = credentials
-        header = "# Your Kubernetes lab. Use it with: export KUBECONFIG=<this folder>/kubeconfig\n"
+        header = ("# Your Kubernetes lab. Use it with: export KUBECONFIG=<this folder>/kubeconfig\n"
+                  "# Check your work with: PATH=<this folder>:$PATH kubectl kubelab-check\n")
         return header + dump_yaml(info)
 
     def ensure(self, student: dict[str, Any]) -> dict[str, Any]:

@@ -52,10 +52,16 @@ def labels_match(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool
     return all(labels.get(key) == value for key, value in selector.items())
 
 
+# What of a Secret's metadata a check may see: not its annotations, where a client-side apply keeps the data
+# (kubectl.kubernetes.io/last-applied-configuration).
+SECRET_METADATA = ("name", "namespace", "uid", "labels", "ownerReferences")
+
+
 def without_data(item: dict[str, Any]) -> dict[str, Any]:
-    """A listed object with nothing secret: a Secret keeps its metadata and type only."""
+    """A listed object with nothing secret: a Secret keeps its name, labels and type only."""
     if item.get("kind") in METADATA_ONLY:
-        return {"kind": item["kind"], "metadata": item.get("metadata", {}), "type": item.get("type", "")}
+        metadata = {key: value for key, value in (item.get("metadata") or {}).items() if key in SECRET_METADATA}
+        return {"kind": item["kind"], "metadata": metadata, "type": item.get("type", "")}
     return item
 
 

@@ -134,7 +134,9 @@ def test_a_service_without_a_selector_must_have_a_slice_to_the_external_host() -
     assert rule.hint(right, ALICE) is None
 
 
-def test_a_secret_keeps_only_its_metadata_in_a_snapshot() -> None:
-    secret = {"metadata": meta("s"), "type": "Opaque", "data": {"password": "c2VjcmV0"}}
+def test_a_secret_keeps_only_its_name_and_labels_in_a_snapshot_not_the_applied_data() -> None:
+    applied = {"kubectl.kubernetes.io/last-applied-configuration": '{"stringData": {"password": "secret"}}'}
+    secret = {"metadata": meta("s", annotations=applied, labels={"a": "b"}), "type": "Opaque",
+              "data": {"password": "c2VjcmV0"}}
     assert snapshot("alice", [("Secret", [secret])]).all("Secret") == [
-        {"kind": "Secret", "metadata": meta("s"), "type": "Opaque"}]
+        {"kind": "Secret", "metadata": meta("s", labels={"a": "b"}), "type": "Opaque"}]
