@@ -98,18 +98,18 @@ def restore(sim_class: LabClass, admin: Kubectl) -> None:
 
 @pytest.fixture(scope="module")
 def broken(sim_class: LabClass, admin: Kubectl, ran: None) -> Iterator[dict[str, bool]]:
-    """bob: a typo in a Service's selector, a Secret's mount gone, the game on a bad tag, a failed load test;
+    """bob: a typo in a Service's selector, nginx's ConfigMap mount gone, the game on a bad tag, a failed load test;
     carol: the tutorial's load test. The last test of the module puts it back; else this does."""
     bob, carol = admin.in_namespace("bob"), admin.in_namespace("carol")
     state = {"restored": False}
     try:
         bob.run("patch", "service", "my-emailservice", "-p", '{"spec": {"selector": {"app": "emailservice-dem"}}}')
-        mounts = bob.get("deployment", "emailservice-deployment-demo")["spec"]["template"]["spec"]["containers"][0][
-            "volumeMounts"]
-        index = next(i for i, m in enumerate(mounts) if m["mountPath"] == "/etc/secret-volume")
-        bob.run("patch", "deployment", "emailservice-deployment-demo", "--type=json",
+        # nginx's, not the tutorial's Deployment: its rollout history is the tutorial's, which other tests read.
+        mounts = bob.get("deployment", "nginx")["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+        index = next(i for i, m in enumerate(mounts) if m["mountPath"] == "/etc/nginx/conf.d")
+        bob.run("patch", "deployment", "nginx", "--type=json",
                 "-p", json.dumps([{"op": "remove", "path": f"/spec/template/spec/containers/0/volumeMounts/{index}"}]))
-        bob.run("rollout", "status", "deployment/emailservice-deployment-demo", "--timeout=60s")
+        bob.run("rollout", "status", "deployment/nginx", "--timeout=60s")
         bob.run("set", "image", "deployment/game-2048", "*=alexwhen/docker-2048:typo")
         for ns in (bob, carol):
             ns.run("delete", "job", "load-test", "--wait=true")
@@ -140,12 +140,11 @@ def test_breaking_one_thing_fails_exactly_the_checks_about_it_with_its_hint(
     graded = results(sim_class)
     assert failing(graded["alice"]) == {}
     bob = failing(graded["bob"])
-    assert sorted(bob) == ["emailservice.secret-volume", "emailservice.service", "game_2048.deployment",
+    assert sorted(bob) == ["emailservice.service", "game_2048.deployment", "nginx_flask_mongodb.nginx-conf",
                            "simple_nodejs_webserver.load-test"]
     assert bob["emailservice.service"] == (
         "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod")
-    assert bob["emailservice.secret-volume"] == (
-        "Deployment emailservice-deployment-demo has a volume of Secret emailservice-user-pass but mounts it in no container")
+    assert bob["nginx_flask_mongodb.nginx-conf"] == "Deployment nginx mounts no ConfigMap at /etc/nginx/conf.d"
     assert bob["game_2048.deployment"].startswith("Deployment game-2048 is not rolled out: ")
     assert "ImagePullBackOff (image alexwhen/docker-2048:typo)" in bob["game_2048.deployment"]
     assert bob["simple_nodejs_webserver.load-test"].startswith("Job load-test failed: ")
