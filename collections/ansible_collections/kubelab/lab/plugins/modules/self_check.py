@@ -26,7 +26,10 @@ options:
       name: {description: The student., type: str, required: true}
       namespace: {description: Their namespace., type: str, required: true}
       output_dir: {description: Their folder., type: path, required: true}
-      info: {description: What their C(user-info.yaml) says (C(nodeports), C(external_host), C(registry) are kept)., type: dict, default: {}}
+      info:
+        description: What their C(user-info.yaml) says; its C(nodeports), C(external_host) and C(registry) are kept.
+        type: dict
+        default: {}
 """
 
 EXAMPLES = r"""
