@@ -74,12 +74,19 @@ from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils.checks.course import SECTIONS, grade, student_of
-from ansible_collections.kubelab.lab.plugins.module_utils.checks.snapshot import METADATA_ACCEPT, METADATA_ONLY, read
+from ansible_collections.kubelab.lab.plugins.module_utils.checks.snapshot import (
+    METADATA_ACCEPT,
+    METADATA_ONLY,
+    Lister,
+    read,
+)
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, load_yaml, require_yaml
 from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
 
 
-def lister(api: KubeApi, namespace: str) -> Any:
+def lister(api: KubeApi, namespace: str) -> Lister:
+    """The list requests of one namespace, as the admin; Secrets as metadata only."""
+
     def listing(prefix: str, resource: str, kind: str) -> list[dict[str, Any]]:
         accept = METADATA_ACCEPT if kind in METADATA_ONLY else None
         items: list[dict[str, Any]] = api.get(f"{prefix}/namespaces/{namespace}/{resource}", accept=accept).get("items", [])
