@@ -22,7 +22,7 @@ from students import ROOT, timed
 
 sys.path.insert(0, str(ROOT / "collections"))
 
-from ansible_collections.kubelab.lab.plugins.module_utils.checks.selfcheck import RESOURCES  # noqa: E402
+from ansible_collections.kubelab.lab.plugins.plugin_utils.selfcheck import RESOURCES  # noqa: E402
 from kube import Kubectl, sim_binaries  # noqa: E402
 from labclass import LabClass, PlaybookRun  # noqa: E402
 

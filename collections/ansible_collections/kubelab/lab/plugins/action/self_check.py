@@ -32,8 +32,9 @@ ARGUMENTS = {
 # The collection's plugins folder, and what of it the checks need on a student's machine.
 PLUGINS = Path(__file__).resolve().parents[1]
 PACKAGES = ("ansible_collections", "ansible_collections/kubelab", "ansible_collections/kubelab/lab",
-            "ansible_collections/kubelab/lab/plugins", "ansible_collections/kubelab/lab/plugins/module_utils")
-MAIN = (b"from ansible_collections.kubelab.lab.plugins.module_utils.checks.selfcheck import main\n"
+            "ansible_collections/kubelab/lab/plugins", "ansible_collections/kubelab/lab/plugins/module_utils",
+            "ansible_collections/kubelab/lab/plugins/plugin_utils")
+MAIN = (b"from ansible_collections.kubelab.lab.plugins.plugin_utils.selfcheck import main\n"
         b"raise SystemExit(main())\n")
 # The archive's entries carry this date, so that the same checks give the same bytes (a re-run writes nothing).
 DATE = (2020, 1, 1, 0, 0, 0)
@@ -43,7 +44,8 @@ def plugin() -> bytes:
     """The checks as a Python zip application (PEP 441) run by the student's python3; the standard library only."""
     buffer = io.BytesIO()
     buffer.write(b"#!/usr/bin/env python3\n")
-    sources = [PLUGINS / "module_utils" / "readiness.py", *sorted((PLUGINS / "module_utils" / "checks").glob("*.py"))]
+    sources = [PLUGINS / "module_utils" / "readiness.py", *sorted((PLUGINS / "module_utils" / "checks").glob("*.py")),
+               PLUGINS / "plugin_utils" / "selfcheck.py"]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
         def add(name: str, data: bytes) -> None:
