@@ -104,8 +104,14 @@ test-binaries: venv ## Build (once, then cached) the tests' own binaries from Go
 pytest: venv binaries test-binaries test-deps apps ## pytest: unit, playbook, the course's apps and real sim cluster tests
 	$(BIN)/pytest
 
+# A failure's lines are printed again at the end, where a CI log's tail shows them.
+MOLECULE_LOG := output/molecule.log
 molecule: venv binaries test-deps ## molecule scenarios; minikube only where a Docker engine runs
-	$(BIN)/molecule test --all --exclude minikube
+	@mkdir -p $(dir $(MOLECULE_LOG))
+	$(BIN)/molecule test --all --exclude minikube 2>&1 | tee $(MOLECULE_LOG) || { \
+	  echo "molecule failed; its failures (the whole log: $(MOLECULE_LOG)):"; \
+	  sed 's/\x1b\[[0-9;]*m//g; s/^ *│ *//' $(MOLECULE_LOG) | grep -E '^(FAILED |ERROR |E {3}|fatal: |failed: )' | tail -40; \
+	  exit 1; }
 	@if engine=$$(docker version --format '{{.Server.Version}}' 2>&1); then \
 	  $(BIN)/molecule test --scenario-name minikube; \
 	else \

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, passing
 from ansible_collections.kubelab.lab.plugins.module_utils.readiness import (
     condition,
     deployment_problem,
@@ -85,6 +85,18 @@ class Namespace:
             return deployment if deployment_problem(deployment) is None else None
 
         return self.until(probe, f"Deployment {name} to roll out")
+
+    def create(self, group: str, resource: str, manifest: dict[str, Any], patience: float = 10.0) -> None:
+        """Create, again while the refusal is one that passes (the namespace's quota update lost a race)."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                self.api.post(self.path(group, resource), manifest)
+                return
+            except ApiError as err:
+                if not passing(err) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.2)
 
     def delete(self, group: str, resource: str, name: str) -> None:
         """Delete, and its dependents after it; already gone is fine."""
@@ -196,7 +208,7 @@ def replicaset(ns: Namespace, images: Images) -> list[str]:
         },
     }
     rs_path = ns.path("apps/v1", "replicasets")
-    ns.api.post(rs_path, manifest)
+    ns.create("apps/v1", "replicasets", manifest)
     said = []
     try:
         first_pods = names(ns.ready_pods(selector, 3))
@@ -215,7 +227,7 @@ def replicaset(ns: Namespace, images: Images) -> list[str]:
             "metadata": {"name": "emailservice-bare-pod", "labels": {"app": "emailservice-replicaset-demo"}},
             "spec": {"containers": [{"name": "server", "image": images.at(images.first)}]},
         }
-        ns.api.post(ns.path("", "pods"), bare)
+        ns.create("", "pods", bare)
 
         def surplus_removed() -> set[str] | None:
             # Done when 3 pods are left and the ReplicaSet owns them all (it adopts a matching orphan).
@@ -255,7 +267,7 @@ def replicaset(ns: Namespace, images: Images) -> list[str]:
 def rolling_update(ns: Namespace, images: Images) -> list[str]:
     """The Deployment section: a RollingUpdate with 25% surge and 25% unavailable of 3 replicas."""
     name = "emailservice-rollout-drill"
-    ns.api.post(ns.path("apps/v1", "deployments"), deployment_manifest(name, images.at(images.first)))
+    ns.create("apps/v1", "deployments", deployment_manifest(name, images.at(images.first)))
     try:
         ns.rolled_out(name)
         census = PodCensus(ns, f"app={name}")
@@ -303,7 +315,7 @@ def rollback(ns: Namespace, images: Images, deadline: int) -> list[str]:
     """The bad-image drill: a tag that does not exist stalls the rollout; undo recovers."""
     name = "emailservice-rollback-drill"
     manifest = deployment_manifest(name, images.at(images.first), progressDeadlineSeconds=deadline)
-    ns.api.post(ns.path("apps/v1", "deployments"), manifest)
+    ns.create("apps/v1", "deployments", manifest)
     said = []
     try:
         ns.rolled_out(name)

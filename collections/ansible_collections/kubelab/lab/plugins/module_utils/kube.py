@@ -77,6 +77,20 @@ class ApiError(Exception):
         self.status = status
 
 
+# Refusals that last only until a controller has caught up with what this run just created.
+PASSING = ("status unknown for quota", "error looking up service account")
+# The quota admission records each create in the namespace's ResourceQuota status; of writes at once, one whose
+# update of that status lost the race is refused with 409 Conflict on the ResourceQuota, not on its own object.
+QUOTA_RACE = "Operation cannot be fulfilled on resourcequotas"
+
+
+def passing(err: ApiError) -> bool:
+    """Whether a refusal is one that goes away when made again: a controller caught up, a quota update raced."""
+    if err.status == 409:
+        return QUOTA_RACE in str(err)
+    return err.status == 403 and any(reason in str(err) for reason in PASSING)
+
+
 def api_message(payload: bytes) -> str:
     """The message of the Status object an API server sends with a refusal; empty when there is none."""
     try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import dict_merge
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, passing
 from ansible_collections.kubernetes.core.plugins.module_utils.apply import (
     POD_SPEC_SUFFIXES,
     STRATEGIC_MERGE_PATCH_KEYS,
@@ -50,12 +50,6 @@ WAVES: dict[str, int] = {
     "NetworkPolicy": 1,
 }
 LAST_WAVE = 2
-
-# Refusals that last only until a controller has caught up with what this run just created.
-PASSING = ("status unknown for quota", "error looking up service account")
-# The quota admission records each create in the namespace's ResourceQuota status; of writes at once, one whose
-# update of that status lost the race is refused with 409 Conflict on the ResourceQuota, not on its own object.
-QUOTA_RACE = "Operation cannot be fulfilled on resourcequotas"
 
 
 @dataclass(frozen=True)
@@ -170,13 +164,6 @@ def unlisted(live: dict[Key, dict[str, Any]], objects: list[dict[str, Any]]) -> 
         metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
         found.append({"apiVersion": api_version, "kind": kind, "metadata": metadata})
     return found
-
-
-def passing(err: ApiError) -> bool:
-    """Whether a refusal is one that goes away when made again: a controller caught up, a quota update raced."""
-    if err.status == 409:
-        return QUOTA_RACE in str(err)
-    return err.status == 403 and any(reason in str(err) for reason in PASSING)
 
 
 def live_objects(

@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, passing
 from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     Resource,
     Write,
     merge_patched,
-    passing,
     plan,
     run_waves,
     send,
