@@ -108,6 +108,16 @@ def test_an_unknown_option_is_refused(lab: LabClass) -> None:
     assert_refused(lab, lab.playbook("site.yml"), "student_qouta_pods", "Unknown option")
 
 
+def test_check_refuses_an_unknown_option_before_it_reads_anything(lab: LabClass) -> None:
+    lab.options = {"check_wrokers": 4}
+    lab.write_inventory()
+    assert_refused(lab, lab.playbook("check.yml"), "check_wrokers", "Unknown option")
+
+
+def test_check_of_a_class_that_is_not_up_says_so(lab: LabClass) -> None:
+    assert_refused(lab, lab.playbook("check.yml"), "admin.kubeconfig does not exist", "is not up")
+
+
 def test_an_unknown_option_of_one_student_is_refused(lab: LabClass) -> None:
     host_vars = lab.inventory.parent / "host_vars"
     host_vars.mkdir()
