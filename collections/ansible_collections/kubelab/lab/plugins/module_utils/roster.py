@@ -14,6 +14,11 @@ STUDENT_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+def students_option(**more: dict[str, Any]) -> dict[str, Any]:
+    """A module's required ``students`` option: roster entries with what every student has, and ``more``."""
+    return {"type": "list", "elements": "dict", "required": True, "options": {**STUDENT_OPTIONS, **more}}
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the class sets for every student."""

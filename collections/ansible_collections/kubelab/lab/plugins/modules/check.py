@@ -81,7 +81,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.checks.snapshot import
     read,
 )
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, load_yaml, require_yaml
-from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import students_option
 
 
 def lister(api: KubeApi, namespace: str) -> Lister:
@@ -116,12 +116,7 @@ def sections() -> list[dict[str, Any]]:
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "students": {
-                "type": "list",
-                "elements": "dict",
-                "required": True,
-                "options": {**STUDENT_OPTIONS, "admin_kubeconfig": {"type": "path", "required": True}},
-            },
+            "students": students_option(admin_kubeconfig={"type": "path", "required": True}),
             "workers": {"type": "int", "default": 8},
         },
         supports_check_mode=True,

@@ -110,7 +110,7 @@ from typing import Any
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.kubelab.lab.plugins.module_utils import drills
 from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, load_yaml, require_yaml
-from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import students_option
 
 
 def told_nodeport(files: Path) -> int | None:
@@ -144,12 +144,7 @@ def drill_student(student: dict[str, Any], params: dict[str, Any]) -> dict[str, 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "students": {
-                "type": "list",
-                "elements": "dict",
-                "required": True,
-                "options": STUDENT_OPTIONS,
-            },
+            "students": students_option(),
             "drills": {
                 "type": "list",
                 "elements": "str",

@@ -121,7 +121,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.kube import (
     load_yaml,
     require_yaml,
 )
-from ansible_collections.kubelab.lab.plugins.module_utils.roster import STUDENT_OPTIONS
+from ansible_collections.kubelab.lab.plugins.module_utils.roster import students_option
 
 KUBECONFIG = "kubeconfig"
 USER_INFO = "user-info.yaml"
@@ -273,16 +273,9 @@ def main() -> None:
             "token_seconds": {"type": "int", "default": 86400, "no_log": False},  # a lifetime, no secret
             "renew_seconds": {"type": "int", "default": 3600},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "students": {
-                "type": "list",
-                "elements": "dict",
-                "required": True,
-                "options": {
-                    **STUDENT_OPTIONS,
-                    "service_account": {"type": "str", "default": "student"},
-                    "info": {"type": "dict", "default": {}},
-                },
-            },
+            "students": students_option(
+                service_account={"type": "str", "default": "student"}, info={"type": "dict", "default": {}}
+            ),
             "published": {"type": "dict", "default": {}},
             "credentials": {"type": "dict", "default": {}, "no_log": True},
         },
