@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, passing
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, retried
 from ansible_collections.kubelab.lab.plugins.module_utils.readiness import (
     condition,
     deployment_problem,
@@ -88,15 +88,7 @@ class Namespace:
 
     def create(self, group: str, resource: str, manifest: dict[str, Any], patience: float = 10.0) -> None:
         """Create, again while the refusal is one that passes (the namespace's quota update lost a race)."""
-        deadline = time.monotonic() + patience
-        while True:
-            try:
-                self.api.post(self.path(group, resource), manifest)
-                return
-            except ApiError as err:
-                if not passing(err) or time.monotonic() > deadline:
-                    raise
-            time.sleep(0.2)
+        retried(lambda: self.api.post(self.path(group, resource), manifest), patience)
 
     def delete(self, group: str, resource: str, name: str) -> None:
         """Delete, and its dependents after it; already gone is fine."""

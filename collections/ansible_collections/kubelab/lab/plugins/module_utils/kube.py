@@ -21,9 +21,9 @@ import threading
 import time
 import traceback
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -89,6 +89,21 @@ def passing(err: ApiError) -> bool:
     if err.status == 409:
         return QUOTA_RACE in str(err)
     return err.status == 403 and any(reason in str(err) for reason in PASSING)
+
+
+T = TypeVar("T")
+
+
+def retried(action: Callable[[], T], patience: float, pause: float = 0.2) -> T:
+    """``action``, made again while its refusal is a passing one, until ``patience`` seconds have gone."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return action()
+        except ApiError as err:
+            if not passing(err) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
 
 
 def api_message(payload: bytes) -> str:

@@ -9,14 +9,13 @@ request per kind instead of two reads per object, and the writes of a wave sent 
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import dict_merge
-from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, passing
+from ansible_collections.kubelab.lab.plugins.module_utils.kube import ApiError, KubeApi, api_base, passing, retried
 from ansible_collections.kubernetes.core.plugins.module_utils.apply import (
     POD_SPEC_SUFFIXES,
     STRATEGIC_MERGE_PATCH_KEYS,
@@ -199,24 +198,21 @@ def send(api: KubeApi, write: Write, patience: float = 10.0, pause: float = 0.2)
 
     An object created meanwhile (or one without the label, which the listing missed) is patched instead.
     """
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            if write.method == "POST":
-                api.post(write.path, write.body)
-            else:
-                api.patch(write.path, write.body)
-            return
-        except ApiError as err:
-            if write.method == "POST" and err.status == 409 and not passing(err):
-                actual = api.get(f"{write.path}/{key(write.desired)[3]}")
-                instead = write_for(write.desired, actual, write.resource)
-                if instead is not None:
-                    send(api, instead, patience, pause)
-                return
-            if not passing(err) or time.monotonic() > deadline:
-                raise
-        time.sleep(pause)
+    def write_once() -> None:
+        if write.method == "POST":
+            api.post(write.path, write.body)
+        else:
+            api.patch(write.path, write.body)
+
+    try:
+        retried(write_once, patience, pause)
+    except ApiError as err:
+        if write.method != "POST" or err.status != 409 or passing(err):
+            raise
+        actual = api.get(f"{write.path}/{key(write.desired)[3]}")
+        instead = write_for(write.desired, actual, write.resource)
+        if instead is not None:
+            send(api, instead, patience, pause)
 
 
 def run_waves(waves: list[list[Write]], write: Callable[[Write], None], workers: int) -> list[str]:
