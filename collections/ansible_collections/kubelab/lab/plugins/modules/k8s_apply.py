@@ -13,9 +13,10 @@ description:
     the request bodies are that collection's own client-side apply (a missing object is created with its
     last-applied configuration, a present one merge-patched against it), so the objects stay theirs to apply too.
   - The writes go in waves - Namespaces and cluster-wide policies, then what a namespace's Pods need (quota, limits,
-    ServiceAccounts, RBAC, network policy), then the rest - each wave O(workers) at a time; a refusal that lasts only
-    until a controller catches up (a quota without status yet, a ServiceAccount being made) is tried again for a few
-    seconds.
+    ServiceAccounts, RBAC, network policy), then the rest, then CronJobs (they fire once made) - each wave
+    O(workers) at a time and namespace by namespace (writes at once into one namespace share one update of its
+    quota's usage); a refusal that lasts only until a controller catches up (a quota without status yet, a
+    ServiceAccount being made) is tried again for a few seconds.
   - C(kubernetes.core.k8s) reads each object twice before it writes it and writes one at a time; for a class of 30
     (about 460 objects) this module takes a half of that time.
   - The clusters are worked on at once. A re-run that changes nothing makes no write.

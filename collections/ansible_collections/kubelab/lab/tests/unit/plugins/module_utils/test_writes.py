@@ -87,6 +87,20 @@ def test_a_class_of_one_is_created_in_waves_namespace_then_quota_then_the_rest()
     assert recorded == student("alice")[2], "created with its last-applied configuration, as kubectl apply does"
 
 
+def test_a_wave_goes_namespace_by_namespace_in_the_rendered_order_and_cronjobs_come_last() -> None:
+    cronjob = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "check", "namespace": "alice"}}
+    resources = {**RESOURCES, **served({"batch/v1": {"resources": [
+        {"name": "cronjobs", "kind": "CronJob", "namespaced": True}]}}, {("batch/v1", "CronJob")})}
+    # As the roles render a class: each role's objects for every student in turn.
+    rendered = [cronjob] + [obj("ConfigMap", "c", s) for s in ("bob", "alice")] + [
+        obj("Pod", "p", s, spec={"containers": [{"name": "a", "image": "i"}]}) for s in ("bob", "alice")]
+    waves = plan(rendered, {}, resources)
+    assert [[w.name for w in wave] for wave in waves] == [
+        ["ConfigMap alice/c", "Pod alice/p", "ConfigMap bob/c", "Pod bob/p"],
+        ["CronJob alice/check"],
+    ]
+
+
 def test_what_the_cluster_holds_as_rendered_is_not_written_even_with_server_set_fields() -> None:
     objects = student("alice")
     live = {key_of(o): live_after_apply(o, status={"phase": "Running"}) for o in objects}
