@@ -115,8 +115,8 @@ def broken(sim_class: LabClass, admin: Kubectl, ran: None) -> Iterator[dict[str,
             ns.run("delete", "job", "load-test", "--wait=true")
         bob.apply(load_test("busybox:1.28-typo", "exit 0", activeDeadlineSeconds=2))
         carol.apply(load_test("busybox:1.28", TUTORIAL_LOOP))
-        eventually(lambda: job_condition(bob, "Failed"), 60, "bob's load test to fail")
-        eventually(lambda: job_condition(carol, "Complete"), 60, "carol's to complete")
+        load_test_ends(bob, "Failed")
+        load_test_ends(carol, "Complete")
         yield state
     finally:
         if not state["restored"]:
@@ -126,6 +126,29 @@ def broken(sim_class: LabClass, admin: Kubectl, ran: None) -> Iterator[dict[str,
 def job_condition(ns: Kubectl, kind: str) -> bool:
     conditions = ns.get("job", "load-test").get("status", {}).get("conditions") or []
     return any(c["type"] == kind and c["status"] == "True" for c in conditions)
+
+
+def load_test_ends(ns: Kubectl, condition: str) -> None:
+    """Wait for the load test's condition; a timeout tells the Job's, its pods' and their events' story."""
+    try:
+        eventually(lambda: job_condition(ns, condition), 60, f"{ns.namespace}'s load test: {condition}")
+    except AssertionError as err:
+        raise AssertionError(f"{err}\n{job_story(ns)}") from None
+
+
+def job_story(ns: Kubectl) -> str:
+    """The load test's status, its pods and the events about both: what a timeout leaves to read."""
+    job = ns.get("job", "load-test")
+    pods = [{"name": p["metadata"]["name"], "node": p["spec"].get("nodeName"), "phase": p["status"].get("phase"),
+             "deleting": p["metadata"].get("deletionTimestamp"), "finalizers": p["metadata"].get("finalizers"),
+             "waiting": [c["state"].get("waiting", {}).get("reason") for c in p["status"].get("containerStatuses", [])]}
+            for p in ns.get("pods", "-l", f"batch.kubernetes.io/controller-uid={job['metadata']['uid']}")["items"]]
+    events = ns.get("events")["items"]
+    own = [e for e in events if e["involvedObject"].get("uid") == job["metadata"]["uid"]]
+    names = {p["name"] for p in pods} | {e.get("message", "").rpartition(" ")[2] for e in own}
+    own += [e for e in events if e["involvedObject"]["kind"] == "Pod" and e["involvedObject"]["name"] in names]
+    told = [f"{e['involvedObject']['kind']} {e['involvedObject']['name']}: {e['reason']} {e.get('message', '')}" for e in own]
+    return json.dumps({"job": job["status"], "pods": pods, "events": told}, indent=1)
 
 
 def passwords_of(lab: LabClass, student: str) -> list[str]:
