@@ -39,7 +39,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 NODE_APPS := $(patsubst %/package-lock.json,%,$(wildcard apps/*/package-lock.json apps/*/*/package-lock.json))
 export npm_config_cache := $(CACHE_DIR)/npm
 
-.PHONY: help lab test deps test-deps venv binaries test-binaries npm apps lint sanity pytest molecule teardown clean
+.PHONY: help lab check test deps test-deps venv binaries test-binaries npm apps lint sanity unit cluster journeys molecule teardown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,7 +48,20 @@ lab: venv binaries ## Stand up the class of CLASS (default sim): cluster and stu
 	$(BIN)/ansible-playbook site.yml -i $(INVENTORY)
 	@echo "Kubeconfigs: output/$(CLASS)/<student>/kubeconfig for each student, output/$(CLASS)/admin.kubeconfig for you."
 
-test: lint sanity pytest molecule ## Lint, ansible-test sanity, unit and cluster tests, molecule scenarios (what CI runs)
+# The test tiers. `make check` needs no cluster and no sim binaries: run it
+# before every commit. `make test` is every tier, what CI runs.
+UNIT_TESTS := tests/unit tests/apps collections/ansible_collections/kubelab/lab/tests/unit
+CLUSTER_TESTS := tests/playbooks tests/cluster tests/machines
+JOURNEY_TESTS := tests/journeys
+# The cluster tier's pytest workers: a cluster test waits on its control plane
+# about half the time, so two share this 2-core machine: a module runs whole on
+# one worker (its class, its ports), and each worker has its own session class
+# (tests/conftest.py).
+CLUSTER_WORKERS ?= 2
+
+check: lint sanity unit ## The quick tier: lint, mypy, sanity, unit and app tests (no cluster)
+
+test: check cluster journeys molecule ## Every tier: check, cluster, journeys, molecule (what CI runs)
 
 # apt-get install of the missing ones among $(1).
 define apt_install
@@ -76,8 +89,11 @@ $(UV):
 	@py="$$(scripts/find-python)"; echo "Bootstrapping uv $(UV_VERSION) with $$py"; \
 	  "$$py" -m venv "$(UV_HOME)" && "$(UV_HOME)/bin/pip" install --quiet "uv==$(UV_VERSION)"
 
-binaries: venv ## Build (once, then cached) the sim cluster's binaries from Go modules
-	$(BIN)/python roles/sim/files/sim_build.py "$(CACHE_DIR)/sim" >/dev/null
+# kubectl is linked into the venv, so `. .venv/bin/activate` (README) gives it with ansible-playbook.
+binaries: venv ## Build (once, then cached) the sim cluster's binaries from Go modules; kubectl into .venv/bin
+	@kubectl=$$($(BIN)/python roles/sim/files/sim_build.py "$(CACHE_DIR)/sim" | \
+	  $(BIN)/python -c 'import json, sys; print(json.load(sys.stdin)["binaries"]["kubectl"])'); \
+	  ln -sfn "$$kubectl" $(BIN)/kubectl
 
 lint: venv ## yamllint, ansible-lint (production profile), mypy
 	$(BIN)/yamllint --strict .
@@ -101,8 +117,14 @@ npm: test-deps
 test-binaries: venv ## Build (once, then cached) the tests' own binaries from Go modules: a MongoDB-wire server
 	$(BIN)/python roles/sim/files/sim_build.py --build-dir tests/apps/build "$(CACHE_DIR)/test-binaries" >/dev/null
 
-pytest: venv binaries test-binaries test-deps apps ## pytest: unit, playbook, the course's apps and real sim cluster tests
-	$(BIN)/pytest
+unit: venv test-binaries test-deps apps ## pytest: unit tests, the collection's plugins, the course's apps as real programs
+	$(BIN)/pytest $(UNIT_TESTS)
+
+cluster: venv binaries test-deps ## pytest: the playbooks on real sim clusters (bad input, the class, attacks, faults)
+	$(BIN)/pytest -n $(CLUSTER_WORKERS) --dist loadfile $(CLUSTER_TESTS)
+
+journeys: venv binaries test-deps ## pytest: the README's commands as a user types them, on classes made as it says
+	$(BIN)/pytest $(JOURNEY_TESTS)
 
 # A failure's lines are printed again at the end, where a CI log's tail shows them.
 MOLECULE_LOG := output/molecule.log

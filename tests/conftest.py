@@ -1,7 +1,8 @@
-"""Fixtures: a real sim cluster for the session, a namespace per test."""
+"""Fixtures: a real sim cluster for the session (one per pytest worker), a namespace per test."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +24,12 @@ GRAFANA_GIVEN_PASSWORD = "carol-from-the-vault-7"
 
 @pytest.fixture(scope="session")
 def sim_class(tmp_path_factory: pytest.TempPathFactory, binaries: dict[str, Path]) -> Iterator[LabClass]:
-    """The class `pytest`, brought up by site.yml and torn down by teardown.yml."""
+    """The class `pytest`, brought up by site.yml and torn down by teardown.yml. The cluster tier's workers
+    (pytest-xdist, a module on one worker) each have their own: `pytest-gw1` on other ports, and so on."""
     options = {"grafana_admin_passwords": {"carol": GRAFANA_GIVEN_PASSWORD}}
-    with standing(LabClass("pytest", tmp_path_factory.mktemp("pytest-class"), port_base=16480, options=options)) as lab:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    name, port_base = ("pytest", 16480) if worker == "gw0" else (f"pytest-{worker}", 16600 + 10 * int(worker[2:]))
+    with standing(LabClass(name, tmp_path_factory.mktemp("pytest-class"), port_base=port_base, options=options)) as lab:
         yield lab
 
 

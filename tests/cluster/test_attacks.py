@@ -258,12 +258,12 @@ def test_counts_are_bounded_by_the_quota(alice: Kubectl) -> None:
         alice.run("delete", "configmaps", "-l", "pile=yes")
 
 
-def test_she_cannot_lift_the_class_limits(alice: Kubectl) -> None:
+def test_she_cannot_lift_the_class_limits(sim_class: LabClass, alice: Kubectl) -> None:
     for args in (
         ("label", "namespace", "alice", "pod-security.kubernetes.io/enforce=privileged", "--overwrite"),
         ("annotate", "namespace", "alice", "kubelab.io/nodeport-last=32767", "--overwrite"),
-        ("delete", "validatingadmissionpolicybinding", "kubelab-pytest-nodeports"),
-        ("delete", "validatingadmissionpolicy", "kubelab-pytest-endpoints"),
+        ("delete", "validatingadmissionpolicybinding", f"kubelab-{sim_class.name}-nodeports"),
+        ("delete", "validatingadmissionpolicy", f"kubelab-{sim_class.name}-endpoints"),
         ("create", "token", "student", "--duration=8760h"),
     ):
         result = alice.run(*args, check=False)
@@ -273,16 +273,16 @@ def test_she_cannot_lift_the_class_limits(alice: Kubectl) -> None:
 # What the platform applies, by label: the endpoints of the Service without a selector are its own; the others,
 # which carry the class's label too, are the controllers' (copied from their Services).
 APPLIED = {
-    "pods,deployments,services,secrets,configmaps,cronjobs,jobs,persistentvolumeclaims": "kubelab.io/class=pytest",
-    "endpointslices.discovery.k8s.io": "kubelab.io/class=pytest,endpointslice.kubernetes.io/managed-by=kubelab.io",
-    "endpoints": "kubelab.io/class=pytest,endpointslice.kubernetes.io/skip-mirror=true",
+    "pods,deployments,services,secrets,configmaps,cronjobs,jobs,persistentvolumeclaims": "",
+    "endpointslices.discovery.k8s.io": ",endpointslice.kubernetes.io/managed-by=kubelab.io",
+    "endpoints": ",endpointslice.kubernetes.io/skip-mirror=true",
 }
 
 
-def tutorial_objects(admin: Kubectl, namespace: str) -> Iterator[dict[str, Any]]:
+def tutorial_objects(admin: Kubectl, lab: LabClass, namespace: str) -> Iterator[dict[str, Any]]:
     """The class's objects in a namespace as the platform applied them (their last-applied configuration)."""
     items = [item for kinds, selector in APPLIED.items()
-             for item in admin.in_namespace(namespace).get(kinds, "-l", selector)["items"]]
+             for item in admin.in_namespace(namespace).get(kinds, "-l", f"kubelab.io/class={lab.name}{selector}")["items"]]
     for item in items:
         applied = item["metadata"].get("annotations", {}).get("kubectl.kubernetes.io/last-applied-configuration")
         assert applied, f"{item['kind']} {item['metadata']['name']} carries no last-applied configuration"
@@ -300,8 +300,10 @@ def as_new_object(manifest: dict[str, Any], node_port: int) -> dict[str, Any]:
     return again
 
 
-def test_every_tutorial_object_is_admitted_when_the_student_makes_it(admin: Kubectl, alice: Kubectl) -> None:
-    objects = list(tutorial_objects(admin, "alice"))
+def test_every_tutorial_object_is_admitted_when_the_student_makes_it(
+    sim_class: LabClass, admin: Kubectl, alice: Kubectl
+) -> None:
+    objects = list(tutorial_objects(admin, sim_class, "alice"))
     assert {o["kind"] for o in objects} >= {
         "Pod", "Deployment", "Service", "Secret", "ConfigMap", "CronJob", "Job", "PersistentVolumeClaim",
         "EndpointSlice", "Endpoints",

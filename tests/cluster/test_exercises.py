@@ -185,7 +185,7 @@ def test_the_external_host_answers_from_this_machine_outside_the_cluster(sim_cla
     assert host["address"].startswith("198.18.")
     with urllib.request.urlopen(f"http://{host['address']}:{host['port']}/", timeout=5) as answer:
         assert answer.status == 200
-        assert "external host of class pytest" in answer.read().decode()
+        assert f"external host of class {sim_class.name}" in answer.read().decode()
 
 
 def test_the_webserver_runs_two_replicas_from_the_students_repository_pulled_with_their_login(
@@ -195,7 +195,7 @@ def test_the_webserver_runs_two_replicas_from_the_students_repository_pulled_wit
     assert name
     registry = user_info(sim_class, name)["registry"]
     assert registry == {"server": "registry.kubelab.test", "pull_secret": "registry-pull",
-                        "repository": f"registry.kubelab.test/kubelab-pytest/{name}"}
+                        "repository": f"registry.kubelab.test/kubelab-{sim_class.name}/{name}"}
     deployment = student.get("deployment", "simple-nodejs-webserver")
     spec = deployment["spec"]["template"]["spec"]
     assert spec["imagePullSecrets"] == [{"name": "registry-pull"}]

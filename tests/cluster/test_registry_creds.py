@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 
 from kube import Kubectl
-from labclass import PlaybookRun, run_playbook
+from labclass import LabClass, PlaybookRun, run_playbook
 
 PASSWORD = "hub-pass-7Qx!"
 CREDS = {"dpr": {"server": "https://index.docker.io/v1/", "user": "kubelab-class", "password": PASSWORD}}
 CLOUDS = ("acr", "dpr", "ecr", "gcr")
 
 
-def configure(admin_kubeconfig: Path, *args: str) -> PlaybookRun:
-    extra = {"lab_class": "pytest", "lab_admin_kubeconfig": str(admin_kubeconfig), "minikube_registry_creds": CREDS}
+def configure(lab: LabClass, *args: str) -> PlaybookRun:
+    extra = {"lab_class": lab.name, "lab_admin_kubeconfig": str(lab.admin_kubeconfig), "minikube_registry_creds": CREDS}
     return run_playbook("tests/cluster/playbooks/registry_creds.yml", "-e", json.dumps(extra), *args)
 
 
 @pytest.fixture(scope="module")
-def configured(sim_class: object, admin: Kubectl) -> Iterator[PlaybookRun]:
-    run = configure(admin.kubeconfig, "-vvv")
+def configured(sim_class: LabClass, admin: Kubectl) -> Iterator[PlaybookRun]:
+    run = configure(sim_class, "-vvv")
     assert not run.failed, run.messages()
     yield run
     admin.run("delete", "secrets", "-n", "kube-system", "-l", "app=registry-creds")
@@ -60,7 +60,7 @@ def test_the_password_never_shows_in_the_output(configured: PlaybookRun) -> None
     assert PASSWORD not in configured.stdout + configured.stderr
 
 
-def test_a_second_run_changes_nothing(configured: PlaybookRun, admin: Kubectl) -> None:
-    rerun = configure(admin.kubeconfig)
+def test_a_second_run_changes_nothing(configured: PlaybookRun, sim_class: LabClass) -> None:
+    rerun = configure(sim_class)
     assert not rerun.failed, rerun.messages()
     assert rerun.changed == 0, rerun.changed_tasks()

@@ -105,9 +105,9 @@ def test_alice_cannot_lift_her_own_limits(alice: Kubectl) -> None:
     )
 
 
-def test_each_namespace_is_labelled_limited_and_isolated(admin: Kubectl, alice: Kubectl) -> None:
+def test_each_namespace_is_labelled_limited_and_isolated(sim_class: LabClass, admin: Kubectl, alice: Kubectl) -> None:
     labels = admin.get("namespace", "alice")["metadata"]["labels"]
-    assert labels["kubelab.io/class"] == "pytest" and labels["kubelab.io/student"] == "alice"
+    assert labels["kubelab.io/class"] == sim_class.name and labels["kubelab.io/student"] == "alice"
     quota = admin.in_namespace("alice").get("resourcequota", "student")
     assert quota["spec"]["hard"]["pods"] == "40"
     alice.run("run", "bare", f"--image={NGINX}")

@@ -10,7 +10,7 @@ import pytest
 from labclass import LabClass, run_playbook
 from test_bad_input import assert_refused
 
-PORT_BASE = 16500
+PORT_BASE = 16540
 
 
 @pytest.fixture
