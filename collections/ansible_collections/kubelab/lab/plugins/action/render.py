@@ -45,11 +45,12 @@ HANDED_OUT: list[tuple[str, str, Callable[..., Any]]] = [
 def handed_out(args: dict[str, Any], task_vars: dict[str, Any], clusters: dict[str, list[Any]],
                rendered: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The facts of what ``args`` publishes, each student's from their own cluster's objects (where a Service
-    that the students of a cluster share is)."""
+    that the students of a cluster share is). A class where no student gets the section still has the facts,
+    empty."""
     facts = {}
     for option, fact, add in HANDED_OUT:
         if args[option]:
-            value = task_vars.get(fact)
+            value = task_vars.get(fact) or {}
             for cluster, students in clusters.items():
                 value = add(value, students, rendered[cluster], args[option])
             facts[fact] = value

@@ -87,7 +87,7 @@ class Running:
 
     @property
     def what(self) -> str:
-        return f"{'' if self.standalone else 'a '}{self.kind}{' of its own' if self.standalone else ''} running the image {self.image}"
+        return f"{self.kind}{' of its own' if self.standalone else ''} running the image {self.image}"
 
     def fits(self, obj: Mapping[str, Any]) -> bool:
         if self.standalone and obj["metadata"].get("ownerReferences"):

@@ -9,6 +9,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.checks.rules import (
     History,
     NodePort,
     Named,
+    RolledOut,
     Running,
     Serves,
     Student,
@@ -62,6 +63,14 @@ def test_the_game_is_found_by_its_image_whatever_the_student_named_it() -> None:
                                               deployment("web", "nginx:1.25.2", {"app": "w"})])])
     found = Running("2048", partial=True, name="game-2048").find(snap)
     assert found is not None and found["metadata"]["name"] == "my-game"
+
+
+def test_a_missing_workload_is_named_in_plain_english() -> None:
+    empty = snapshot("alice", [("Deployment", []), ("Job", [])])
+    assert RolledOut(Running("emailservice")).hint(empty, ALICE) == \
+        "there is no Deployment running the image emailservice"
+    assert RolledOut(Running("busybox", kind="Job", standalone=True)).hint(empty, ALICE) == \
+        "there is no Job of its own running the image busybox"
 
 
 def test_a_service_with_a_typo_in_its_selector_says_it_matches_no_pod() -> None:
