@@ -166,7 +166,7 @@ def test_breaking_one_thing_fails_exactly_the_checks_about_it_with_its_hint(
     assert sorted(bob) == ["emailservice.service", "game_2048.deployment", "nginx_flask_mongodb.nginx-conf",
                            "simple_nodejs_webserver.load-test"]
     assert bob["emailservice.service"] == (
-        "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod")
+        "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod (kubectl get pods --show-labels)")
     assert bob["nginx_flask_mongodb.nginx-conf"] == "Deployment nginx mounts no ConfigMap at /etc/nginx/conf.d"
     assert bob["game_2048.deployment"].startswith("Deployment game-2048 is not rolled out: ")
     assert "ImagePullBackOff (image alexwhen/docker-2048:typo)" in bob["game_2048.deployment"]

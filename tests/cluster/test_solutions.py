@@ -231,4 +231,4 @@ def test_check_grades_work_done_by_hand_and_the_solutions_alike(lab: LabClass, a
     hints = {c["check"]: c["hint"] for c in report["students"][0]["checks"]}
     assert hints["grafana.dashboard-provider"] == "Deployment my-grafana mounts no ConfigMap at /etc/grafana/provisioning/dashboards"
     assert hints["nginx_flask_mongodb.mongo-service"] == "no Service mongo"
-    assert hints["emailservice.pod"] == "there is no Pod emailservice-pod-test"
+    assert hints["emailservice.pod"] == "there is no Pod emailservice-pod-test (kubectl get pods)"

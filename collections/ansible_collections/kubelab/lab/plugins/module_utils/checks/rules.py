@@ -52,6 +52,10 @@ class Rule(Protocol):
 
 class Finder(Protocol):
     @property
+    def kind(self) -> str:
+        """The kind of the object looked for."""
+
+    @property
     def what(self) -> str:
         """What is looked for, in words."""
 
@@ -101,7 +105,10 @@ class Running:
 
 
 def missing(finder: Finder) -> str:
-    return f"there is no {finder.what}"
+    """That the object is not there, and the command that lists what there is (with the images, when it is found
+    by its image)."""
+    wide = " -o wide" if isinstance(finder, Running) else ""
+    return f"there is no {finder.what} (kubectl get {finder.kind.lower()}s{wide})"
 
 
 def pods_of(snap: Snapshot, workload: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -160,7 +167,7 @@ class PodUp:
         if not labels_match(self.labels, labels):
             return f"{name_of(pod)} has the labels {selector_text(labels)}; the tutorial gives it {selector_text(self.labels)}"
         if not pod_ready(pod):
-            return f"{name_of(pod)} is not Ready: {pod_trouble([pod])}"
+            return f"{name_of(pod)} is not Ready: {pod_trouble([pod])} (kubectl describe pod {pod['metadata']['name']})"
         return None
 
 
@@ -276,7 +283,8 @@ class Serves:
         if not selector:
             return f"Service {name} has no selector: it reaches no pod of {name_of(workload)}"
         if not pods:
-            return f"Service {name} has no endpoints: its selector {selector_text(selector)} matches no pod"
+            return (f"Service {name} has no endpoints: its selector {selector_text(selector)} matches no pod"
+                    f" (kubectl get pods --show-labels)")
         return (f"Service {name} has no endpoints: its selector {selector_text(selector)} matches "
                 f"{len(pods)} pods, none Ready: {pod_trouble(pods)}")
 

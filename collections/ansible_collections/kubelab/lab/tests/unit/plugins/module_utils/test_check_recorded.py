@@ -65,7 +65,7 @@ def test_the_recorded_namespace_passes_every_check() -> None:
 
 @pytest.mark.parametrize(("change", "check", "hint"), [
     (typo_in_selector, "emailservice.service",
-     "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod"),
+     "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod (kubectl get pods --show-labels)"),
     (secret_mount_removed, "emailservice.secret-volume",
      "Deployment emailservice-deployment-demo has a volume of Secret emailservice-user-pass but mounts it in no "
      "container"),

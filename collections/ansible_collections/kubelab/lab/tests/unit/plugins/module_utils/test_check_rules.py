@@ -68,9 +68,9 @@ def test_the_game_is_found_by_its_image_whatever_the_student_named_it() -> None:
 def test_a_missing_workload_is_named_in_plain_english() -> None:
     empty = snapshot("alice", [("Deployment", []), ("Job", [])])
     assert RolledOut(Running("emailservice")).hint(empty, ALICE) == \
-        "there is no Deployment running the image emailservice"
+        "there is no Deployment running the image emailservice (kubectl get deployments -o wide)"
     assert RolledOut(Running("busybox", kind="Job", standalone=True)).hint(empty, ALICE) == \
-        "there is no Job of its own running the image busybox"
+        "there is no Job of its own running the image busybox (kubectl get jobs -o wide)"
 
 
 def test_a_service_with_a_typo_in_its_selector_says_it_matches_no_pod() -> None:
@@ -78,7 +78,7 @@ def test_a_service_with_a_typo_in_its_selector_says_it_matches_no_pod() -> None:
     snap = snapshot("alice", [("Deployment", [game]), ("Pod", [pod("game-1", {"app": "game"}, True)]),
                               ("Service", [service("game", {"app": "gmae"}, 5858, "http")])])
     assert Serves(Running("2048", partial=True), 5858, 80, name="game").hint(snap, ALICE) == (
-        "Service game has no endpoints: its selector app=gmae matches no pod")
+        "Service game has no endpoints: its selector app=gmae matches no pod (kubectl get pods --show-labels)")
 
 
 def test_a_service_whose_pods_are_not_ready_says_why() -> None:
