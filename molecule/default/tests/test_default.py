@@ -66,6 +66,7 @@ def test_every_stage_is_explicit(host: Any) -> None:
         "node-initialize",
         "node-heartbeat-with-lease",
         "pod-ready",
+        "pod-ready-unknown-image",
         "pod-ready-again",
         "pod-image-pull-backoff",
         "pod-complete",
