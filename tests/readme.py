@@ -1,10 +1,12 @@
-"""The README's commands as a user copies them (the lines of its ```sh blocks), run in a user's shell."""
+"""The docs' commands as a user copies them (the lines of the ```sh blocks of README.md and docs/*.md), run in a
+user's shell."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from labclass import ROOT, VENV_BIN
@@ -12,7 +14,13 @@ from labclass import ROOT, VENV_BIN
 README = ROOT / "README.md"
 COMMENT = re.compile(r"\s+#.*$")
 # What `make` and the venv put in the environment of the tests, and a user's shell has not.
-NOT_THE_USERS = ("ANSIBLE_CONFIG", "VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "UV_PROJECT_ENVIRONMENT")
+NOT_THE_USERS = ("ANSIBLE_CONFIG", "VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "UV_PROJECT_ENVIRONMENT",
+                 "ANSIBLE_VAULT_PASSWORD_FILE")
+
+
+def docs() -> list[Path]:
+    """The pages a user reads: the README, then every page of docs/."""
+    return [README, *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def shell_lines(text: str) -> list[str]:
@@ -28,22 +36,31 @@ def shell_lines(text: str) -> list[str]:
     return lines
 
 
-def readme_command(start: str, readme: Path = README) -> str:
-    """The README's command line that starts with ``start``: a command the README does not show fails the test."""
-    found = [line for line in shell_lines(readme.read_text()) if line.startswith(start)]
-    assert found, f"{readme.name} shows no command that starts with {start!r}"
-    return found[0]
+def docs_lines() -> list[str]:
+    """Every command line the docs show, page by page."""
+    return [line for page in docs() for line in shell_lines(page.read_text())]
 
 
-def user_env() -> dict[str, str]:
-    """The environment of a user's shell in the checkout: none of the venv, nor of the make that runs the tests."""
+def readme_command(line: str, **placeholders: str) -> str:
+    """The docs' command line ``line``, its ``<placeholder>``s filled in: a command the docs do not show (or no
+    longer show) fails the test."""
+    assert line in docs_lines(), f"no page of the docs shows the command {line!r}"
+    for name, value in placeholders.items():
+        assert f"<{name}>" in line, f"{line!r} has no <{name}>"
+        line = line.replace(f"<{name}>", value)
+    return line
+
+
+def user_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a user's shell: none of the venv, nor of the make that runs the tests; then ``extra``."""
     env = {k: v for k, v in os.environ.items() if k not in NOT_THE_USERS}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if Path(p) != VENV_BIN)
-    return env
+    return {**env, **(extra or {})}
 
 
-def user_shell(*commands: str) -> subprocess.CompletedProcess[str]:
-    """``commands`` typed one after the other into bash at the checkout's root, stopping at the first that fails."""
+def user_shell(*commands: str, cwd: Path = ROOT, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``commands`` typed one after the other into bash in ``cwd`` (the checkout's root), stopping at the first
+    that fails; ``env`` is what differs in this user's environment (HOME, PATH)."""
     script = "set -e\n" + "\n".join(commands) + "\n"
-    return subprocess.run(["bash", "-c", script], cwd=ROOT, env=user_env(), capture_output=True, text=True,
+    return subprocess.run(["bash", "-c", script], cwd=cwd, env=user_env(env), capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)

@@ -80,6 +80,22 @@ def test_check_yml_as_the_readme_gives_it_passes_every_check_of_every_student(
     assert all(len(s["checks"]) == 39 for s in report["students"])
 
 
+def test_the_drills_as_the_readme_gives_them_run_and_leave_the_class_passing(
+    made: subprocess.CompletedProcess[str], activate: str
+) -> None:
+    alice = user_shell(activate, readme_command("ansible-playbook playbooks/drills.yml -i inventories/sim --limit alice"))
+    assert alice.returncode == 0, said(alice)
+    rollback = user_shell(activate, readme_command(
+        """ansible-playbook playbooks/drills.yml -i inventories/sim -e '{"drills_run": ["rollback"]}'"""))
+    assert rollback.returncode == 0, said(rollback)
+    for student in STUDENTS:
+        assert f"'{student} rollback (" in rollback.stdout, rollback.stdout[-3000:]
+    checked = user_shell(activate, readme_command("ansible-playbook check.yml -i inventories/sim --limit alice"))
+    assert checked.returncode == 0, said(checked)
+    report = json.loads((OUTPUT / "report" / "results.json").read_text())
+    assert [(s["student"], s["passed"]) for s in report["students"]] == [("alice", 39)]
+
+
 def test_make_teardown_leaves_nothing_of_the_class(made: subprocess.CompletedProcess[str]) -> None:
     cluster = OUTPUT / ".sim" / "kwok" / "clusters" / "kubelab-sim"
     assert cluster_pids(cluster), "the class's cluster runs before the teardown"

@@ -27,7 +27,8 @@ try:
 except ImportError:  # a student's Python without PyYAML reads JSON only
     yaml = None
 
-GRAFANA = Running("grafana")
+# grafana/grafana, grafana/grafana-oss, grafana/grafana-enterprise: the tutorial's name first when several run.
+GRAFANA = Running("grafana", name="grafana", partial=True)
 PROVISIONING = "/etc/grafana/provisioning"
 PLUGIN_VARIABLES = ("GF_PLUGINS_PREINSTALL_SYNC", "GF_PLUGINS_PREINSTALL", "GF_INSTALL_PLUGINS")
 

@@ -63,6 +63,21 @@ def test_the_recorded_namespace_passes_every_check() -> None:
     assert graded() == {}
 
 
+def image(objects: Objects, deployment: str, reference: str) -> None:
+    named(objects, "Deployment", deployment)["spec"]["template"]["spec"]["containers"][0]["image"] = reference
+
+
+@pytest.mark.parametrize(("deployment", "reference"), [
+    ("grafana", "grafana/grafana-oss"),
+    ("grafana", "grafana/grafana-enterprise:12.3.1"),
+    ("grafana", "docker.io/grafana/grafana:latest"),
+    ("game-2048", "evilroot/docker-2048"),
+    ("game-2048", "docker.io/alexwhen/docker-2048:latest"),
+])
+def test_another_image_of_the_same_app_passes_too(deployment: str, reference: str) -> None:
+    assert graded(lambda objects: image(objects, deployment, reference)) == {}
+
+
 @pytest.mark.parametrize(("change", "check", "hint"), [
     (typo_in_selector, "emailservice.service",
      "Service my-emailservice has no endpoints: its selector app=emailservice-dem matches no pod (kubectl get pods --show-labels)"),
