@@ -20,6 +20,7 @@ from kube import Kubectl, eventually
 from labclass import LabClass
 
 IMAGE = "gcr.io/google-samples/microservices-demo/emailservice:v0.8.0"
+WEBSERVER = "simple-nodejs-webserver:1.0.0"
 
 
 def pod(name: str, spec: dict[str, Any] | None = None, **container: Any) -> dict[str, Any]:
@@ -72,7 +73,8 @@ class Attempt:
     refusal: str
 
 
-def attempts(classmate_pod_ip: str, classmate_service_ip: str) -> list[Attempt]:
+def attempts(classmate_pod_ip: str, classmate_service_ip: str, class_name: str = "pytest") -> list[Attempt]:
+    registry = f"registry.kubelab.test/kubelab-{class_name}"
     return [
         Attempt("a privileged pod", pod("root", securityContext={"privileged": True}), 'PodSecurity "baseline'),
         Attempt(
@@ -91,6 +93,40 @@ def attempts(classmate_pod_ip: str, classmate_service_ip: str) -> list[Attempt]:
             "a pod with NET_ADMIN",
             pod("caps", securityContext={"capabilities": {"add": ["NET_ADMIN"]}}),
             "non-default capabilities",
+        ),
+        # The multi-tenancy benchmarks' ids (kubectl-mtb, profile level 1) where one is about it.
+        Attempt(
+            "MTB-PL1-BC-CPI-3: a pod adding SETPCAP, which Pod Security baseline allows",
+            pod("setpcap", securityContext={"capabilities": {"add": ["SETPCAP"]}}),
+            "container main adds the capabilities SETPCAP: the course needs none",
+        ),
+        Attempt(
+            "MTB-PL1-BC-CPI-6: a pod allowing privilege escalation",
+            pod("escalate", securityContext={"allowPrivilegeEscalation": True}),
+            "container main sets securityContext.allowPrivilegeEscalation: true",
+        ),
+        Attempt(
+            "an init container allowing privilege escalation",
+            {**pod("escalate-init"), "spec": {**pod("x")["spec"], "initContainers": [
+                {"name": "init", "image": IMAGE, "securityContext": {"allowPrivilegeEscalation": True}}]}},
+            "container init sets securityContext.allowPrivilegeEscalation: true",
+        ),
+        Attempt(
+            "a pod of an image in bob's repository of the class registry",
+            pod("bobs", {"imagePullSecrets": [{"name": "registry-pull"}]}, image=f"{registry}/bob/{WEBSERVER}"),
+            f"image {registry}/bob/{WEBSERVER} is not in your repository of the class registry {registry}/alice",
+        ),
+        Attempt(
+            "MTB-PL1-CC-FNS-2: a ReplicationController",
+            {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc"},
+             "spec": {"selector": {"app": "rc"}, "template": {"metadata": {"labels": {"app": "rc"}},
+                                                             "spec": pod("x")["spec"]}}},
+            "cannot create resource \"replicationcontrollers\"",
+        ),
+        Attempt(
+            "MTB-PL1-CC-FNS-1: a pod asking more of the node's disk than her quota",
+            pod("disk", resources={"requests": {"ephemeral-storage": "5Gi"}, "limits": {"ephemeral-storage": "5Gi"}}),
+            "requests.ephemeral-storage=5Gi",
         ),
         Attempt(
             "a pod without seccomp",
@@ -206,8 +242,10 @@ ATTEMPTS = attempts("10.0.0.2", "10.96.0.10")
 
 
 @pytest.mark.parametrize("index", range(len(ATTEMPTS)), ids=[a.what for a in ATTEMPTS])
-def test_every_escape_is_denied_with_its_reason(alice: Kubectl, classmate: tuple[str, str], index: int) -> None:
-    attempt = attempts(*classmate)[index]
+def test_every_escape_is_denied_with_its_reason(
+    sim_class: LabClass, alice: Kubectl, classmate: tuple[str, str], index: int
+) -> None:
+    attempt = attempts(*classmate, sim_class.name)[index]
     result = create(alice, attempt.manifest)
     assert result.returncode != 0, f"{attempt.what} was admitted: {result.stdout}"
     assert attempt.refusal.lower() in result.stderr.lower(), result.stderr
@@ -217,6 +255,54 @@ def test_a_nodeport_of_her_own_block_and_an_outside_endpoint_are_admitted(alice:
     for manifest in (service("mine", 30109), endpoint_slice("outside", "192.0.2.10"), endpoints("outside", "203.0.113.9")):
         result = create(alice, manifest)
         assert result.returncode == 0, result.stderr
+
+
+def test_a_pod_of_her_own_repository_is_pulled_always_with_her_credentials(sim_class: LabClass, alice: Kubectl) -> None:
+    """MTB-PL1-CC-DI-1: a pod of her repository may not run what a node holds (IfNotPresent, Never): admission sets
+    Always on each of its containers from the class registry, and leaves the others as they are."""
+    image = f"registry.kubelab.test/kubelab-{sim_class.name}/alice/{WEBSERVER}"
+    manifest = pod("mine", {"imagePullSecrets": [{"name": "registry-pull"}],
+                            "initContainers": [{"name": "init", "image": image, "imagePullPolicy": "Never"}]},
+                   image=image, imagePullPolicy="IfNotPresent")
+    manifest["spec"]["containers"].append({"name": "other", "image": IMAGE, "imagePullPolicy": "IfNotPresent"})
+    made = alice.run("create", "-f", "-", "--dry-run=server", "-o", "json", stdin=yaml.safe_dump(manifest))
+    spec = json.loads(made.stdout)["spec"]
+    policies = {c["name"]: c["imagePullPolicy"] for c in spec["initContainers"] + spec["containers"]}
+    assert policies == {"init": "Always", "main": "Always", "other": "IfNotPresent"}
+
+
+def test_without_the_mutating_policy_such_a_pod_is_refused_saying_how_to_fix_it(
+    sim_class: LabClass, admin: Kubectl, alice: Kubectl
+) -> None:
+    """A cluster that serves no MutatingAdmissionPolicy (before 1.36) gets none (kubelab.io/if-served): there the
+    policy pods refuses the pod instead. Shown here by taking the mutating policy's binding away for a while."""
+    name = f"kubelab-{sim_class.name}-pull-always"
+    binding = admin.get("mutatingadmissionpolicybinding", name)
+    image = f"registry.kubelab.test/kubelab-{sim_class.name}/alice/{WEBSERVER}"
+    manifest = yaml.safe_dump(pod("lax", {"imagePullSecrets": [{"name": "registry-pull"}]}, image=image,
+                                  imagePullPolicy="IfNotPresent"))
+
+    def refusal() -> str | None:
+        done = alice.run("create", "-f", "-", "--dry-run=server", stdin=manifest, check=False)
+        return done.stderr if done.returncode != 0 else None
+
+    admin.run("delete", "mutatingadmissionpolicybinding", name)
+    try:
+        refused = eventually(refusal, 30, "the pod to be refused once no policy sets Always")
+        assert f"container main pulls {image} with imagePullPolicy IfNotPresent" in refused
+        assert "set imagePullPolicy: Always" in refused
+    finally:
+        for field in ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"):
+            binding["metadata"].pop(field, None)
+        admin.run("create", "-f", "-", stdin=json.dumps(binding))
+    eventually(lambda: refusal() is None, 30, "the mutating policy to set Always again")
+
+
+def test_kubectl_get_all_works_for_her(alice: Kubectl) -> None:
+    """`kubectl get all` lists ReplicationControllers too: she may read them (and make none)."""
+    listed = alice.run("get", "all", check=False)
+    assert listed.returncode == 0, listed.stderr
+    assert "deployment.apps/emailservice-deployment-demo" in listed.stdout
 
 
 def test_a_privileged_deployment_gets_no_pods(alice: Kubectl) -> None:

@@ -217,8 +217,10 @@ def test_the_dashboard_another_class_runs_is_left_alone(lab: LabClass, admin: Ku
 def test_the_class_brings_its_own_admission_policies(lab: LabClass, admin: Kubectl) -> None:
     policies = admin.get("validatingadmissionpolicies", "-l", "kubelab.io/class=byo")["items"]
     assert {p["metadata"]["name"] for p in policies} == {
-        f"kubelab-byo-{name}" for name in ("nodeports", "token-secrets", "endpoints", "endpointslices")
+        f"kubelab-byo-{name}" for name in ("pods", "nodeports", "token-secrets", "endpoints", "endpointslices")
     }
+    # Its inventory gives no class registry: no repository of a student's to pull always.
+    assert admin.get("mutatingadmissionpolicies", "-l", "kubelab.io/class=byo")["items"] == []
     dave = admin.in_namespace("byo-dave")
     refused = dave.run("create", "service", "nodeport", "far", "--tcp=80:80", "--node-port=31200", "--dry-run=server", check=False)
     assert "NodePort 31200 is outside your block 31100-31109" in refused.stderr

@@ -112,7 +112,7 @@ def test_each_namespace_is_labelled_limited_and_isolated(sim_class: LabClass, ad
     assert quota["spec"]["hard"]["pods"] == "40"
     alice.run("run", "bare", f"--image={NGINX}")
     container = alice.get("pod", "bare")["spec"]["containers"][0]
-    assert container["resources"]["limits"] == {"cpu": "500m", "memory": "512Mi"}
+    assert container["resources"]["limits"] == {"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "512Mi"}
 
     def quota_counts_pods() -> bool:
         used = admin.in_namespace("alice").get("resourcequota", "student")["status"].get("used", {})
@@ -120,9 +120,10 @@ def test_each_namespace_is_labelled_limited_and_isolated(sim_class: LabClass, ad
 
     eventually(quota_counts_pods, 20, "the quota to count alice's pods")
     assert quota["spec"]["hard"]["services.loadbalancers"] == "0"
-    assert {"secrets", "configmaps", "count/jobs.batch", "persistentvolumeclaims", "requests.storage"} <= set(
-        quota["spec"]["hard"]
-    )
+    assert {"secrets", "configmaps", "count/jobs.batch", "persistentvolumeclaims", "requests.storage",
+            "requests.ephemeral-storage", "limits.ephemeral-storage"} <= set(quota["spec"]["hard"])
+    # MTB-PL1-CC-FNS-2: no ReplicationController (the course has none), no second quota.
+    assert (quota["spec"]["hard"]["replicationcontrollers"], quota["spec"]["hard"]["resourcequotas"]) == ("0", "1")
 
 
 def test_the_network_policy_isolates_both_ways(admin: Kubectl) -> None:

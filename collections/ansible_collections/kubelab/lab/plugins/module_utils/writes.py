@@ -40,8 +40,10 @@ WAVES: dict[str, int] = {
     "Namespace": 0,
     "CustomResourceDefinition": 0,
     "ValidatingAdmissionPolicy": 0,
+    "MutatingAdmissionPolicy": 0,
     "ClusterRole": 0,
     "ValidatingAdmissionPolicyBinding": 1,
+    "MutatingAdmissionPolicyBinding": 1,
     "ClusterRoleBinding": 1,
     "ResourceQuota": 1,
     "LimitRange": 1,
@@ -103,6 +105,25 @@ def served(discovery: dict[str, dict[str, Any]], kinds: Iterable[tuple[str, str]
             if "/" not in entry["name"] and (group_version, entry["kind"]) in wanted:
                 resources[(group_version, entry["kind"])] = Resource(base, entry["name"], bool(entry["namespaced"]))
     return resources
+
+
+# An object with this annotation is for the clusters that serve its kind, and left out on the others.
+IF_SERVED = "kubelab.io/if-served"
+
+
+def servable(
+    objects: list[dict[str, Any]], resources: dict[tuple[str, str], Resource]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The objects to apply, and those left out (C(Kind name)): annotated IF_SERVED, of a kind the cluster does not
+    serve. An object of a kind not served without the annotation stays, for plan to refuse."""
+    kept, left = [], []
+    for obj in objects:
+        annotations = (obj.get("metadata") or {}).get("annotations") or {}
+        if key(obj)[:2] not in resources and IF_SERVED in annotations:
+            left.append(display(obj))
+        else:
+            kept.append(obj)
+    return kept, left
 
 
 def merge_patched(target: Any, patch: Any) -> Any:

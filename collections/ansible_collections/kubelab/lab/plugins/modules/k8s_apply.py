@@ -20,6 +20,8 @@ description:
   - C(kubernetes.core.k8s) reads each object twice before it writes it and writes one at a time; for a class of 30
     (about 460 objects) this module takes a half of that time.
   - The clusters are worked on at once. A re-run that changes nothing makes no write.
+  - An object annotated C(kubelab.io/if-served) is left out on a cluster that does not serve its kind (RV(clusters)
+    names it under C(not_served)); any other object of a kind the cluster does not serve fails the cluster.
 version_added: 0.1.0
 author: kubelab (!UNKNOWN)
 options:
@@ -71,7 +73,8 @@ EXAMPLES = r"""
 RETURN = r"""
 clusters:
   description: For each cluster in the given order, its kubeconfig, whether anything was written, the objects
-    created and patched (C(Kind namespace/name)), and C(unlisted) - the cluster's objects of the given kinds that
+    created and patched (C(Kind namespace/name)), C(not_served) - the objects annotated C(kubelab.io/if-served) left
+    out as the cluster does not serve their kind, and C(unlisted) - the cluster's objects of the given kinds that
     carry O(label_selector) but are not among the given ones (C(apiVersion), C(kind), C(metadata.name) and
     C(metadata.namespace)), for a play to prune.
   returned: always
@@ -104,17 +107,20 @@ from ansible_collections.kubelab.lab.plugins.module_utils.writes import (  # noq
     plan,
     run_waves,
     send,
+    servable,
     served,
     unlisted,
 )
 
 
 def apply_cluster(cluster: dict[str, Any], selector: str, workers: int, check_mode: bool) -> dict[str, Any]:
-    outcome: dict[str, Any] = {"kubeconfig": cluster["kubeconfig"], "changed": False, "created": [], "patched": []}
+    outcome: dict[str, Any] = {"kubeconfig": cluster["kubeconfig"], "changed": False, "created": [], "patched": [],
+                               "not_served": []}
     objects: list[dict[str, Any]] = cluster["objects"]
     try:
         api = KubeApi(cluster["kubeconfig"])
         resources = served(discovery(api, objects), {(o.get("apiVersion", ""), o.get("kind", "")) for o in objects})
+        objects, outcome["not_served"] = servable(objects, resources)
         live = live_objects(api, resources, selector)
         waves = plan(objects, live, resources)
     except (ApiError, ValueError, OSError) as err:

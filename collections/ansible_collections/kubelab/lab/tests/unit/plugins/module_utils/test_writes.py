@@ -16,6 +16,7 @@ from ansible_collections.kubelab.lab.plugins.module_utils.writes import (
     plan,
     run_waves,
     send,
+    servable,
     served,
     stored,
     unlisted,
@@ -242,3 +243,16 @@ def test_a_create_refused_by_the_quota_race_is_made_again_not_taken_for_an_exist
     write = plan([obj("ConfigMap", "c", "alice")], {}, RESOURCES)[0][0]
     send(api, write, pause=0)  # type: ignore[arg-type]
     assert api.calls == ["POST /api/v1/namespaces/alice/configmaps"] * 2
+
+
+def test_an_object_for_the_clusters_that_serve_its_kind_is_left_out_where_none_does() -> None:
+    policy = {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicy",
+              "metadata": {"name": "pull-always", "annotations": {"kubelab.io/if-served": "Kubernetes 1.36"}}}
+    needed = {**policy, "metadata": {"name": "needed"}}
+    kept, left = servable([*student("alice"), policy, needed], RESOURCES)
+    assert (kept, left) == ([*student("alice"), needed], ["MutatingAdmissionPolicy pull-always"])
+    with pytest.raises(ValueError, match="the cluster serves no MutatingAdmissionPolicy"):
+        plan(kept, {}, RESOURCES)
+    served_too = {**RESOURCES, ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"):
+                  Resource("/apis/admissionregistration.k8s.io/v1", "mutatingadmissionpolicies", False)}
+    assert servable([policy], served_too) == ([policy], [])
