@@ -56,7 +56,18 @@ def test_a_quota_bigger_than_a_node_is_refused() -> None:
     )
     assert run.failed
     assert "student_quota_requests_cpu is 8" in run.messages()
-    assert "a node has 2 CPUs and 4096Mi of memory (minikube_cpus, minikube_memory_mb)" in run.messages()
+    assert "a node has 2 CPUs, 4096Mi of memory and an unknown disk (minikube_cpus, minikube_memory_mb)" in run.messages()
+
+
+def test_a_quota_of_more_disk_than_the_node_has_is_refused() -> None:
+    node = {"cpu": "2", "memory": "4096Mi", "ephemeral_storage": "20Gi", "source": "minikube_disk_size"}
+    run = run_playbook(
+        "tests/playbooks/capacity.yml", "-e",
+        json.dumps({"student_node": node, "student_quota_requests_ephemeral_storage": "30Gi"}),
+    )
+    assert run.failed
+    assert "student_quota_requests_ephemeral_storage 30Gi" in run.messages()
+    assert "4096Mi of memory and 20Gi disk (minikube_disk_size)" in run.messages()
 
 
 def test_a_quota_that_fits_the_node_passes_and_an_unknown_node_is_not_checked() -> None:
