@@ -69,7 +69,7 @@ def cronjobs_ran(activate: str) -> bool:
 def test_check_yml_as_the_readme_gives_it_passes_every_check_of_every_student(
     made: subprocess.CompletedProcess[str], activate: str
 ) -> None:
-    # The availability CronJob runs every minute: the README says a check in the first minute finds no Job yet.
+    # The availability CronJob runs every minute: docs/checking.md says a check in the first minute finds no Job yet.
     eventually(lambda: cronjobs_ran(activate), 150, "each student's availability CronJob to have run once", 5)
     checked = user_shell(activate, readme_command("ansible-playbook check.yml -i inventories/sim"))
     assert checked.returncode == 0, said(checked)
