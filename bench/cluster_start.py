@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """How long the sim provider takes to stand a class's cluster up, against kwokctl alone.
 
+The class is the smallest the validation accepts: one student, no solutions (her namespace, RBAC, quota, policies
+and files; none of the tutorial's workloads but redis-cart and the Dashboard).
+
 Baseline, measured in the same run: `kwokctl create cluster` with the very
 configuration site.yml rendered, until the API server answers /readyz. The
 ratios say what the playbook adds on top (validation, stages, nodes, waits,
@@ -39,9 +42,9 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def api_ready(cluster_dir: Path, port: int) -> bool:
-    context = ssl.create_default_context(cafile=str(cluster_dir / "pki/ca.crt"))
-    context.load_cert_chain(str(cluster_dir / "pki/admin.crt"), str(cluster_dir / "pki/admin.key"))
+def api_ready(pki: Path, port: int) -> bool:
+    context = ssl.create_default_context(cafile=str(pki / "ca.crt"))
+    context.load_cert_chain(str(pki / "admin.crt"), str(pki / "admin.key"))
     try:
         with urllib.request.urlopen(f"https://127.0.0.1:{port}/readyz", context=context, timeout=2) as reply:
             return bool(reply.status == 200)
@@ -49,17 +52,16 @@ def api_ready(cluster_dir: Path, port: int) -> bool:
         return False
 
 
-def kwokctl_alone(config: Path, workdir: Path) -> float:
+def kwokctl_alone(config: Path, workdir: Path, pki: Path) -> float:
     kwokctl = str(sim_binaries()["kwokctl"])
     env = {**os.environ, "KWOK_WORKDIR": str(workdir)}
-    cluster_dir = workdir / "clusters" / "kubelab-baseline"
 
     def create() -> None:
         subprocess.run(
             [kwokctl, "--name", "kubelab-baseline", "--config", str(config), "create", "cluster"],
             env=env, check=True, capture_output=True,
         )
-        eventually(lambda: api_ready(cluster_dir, PORT_BASE), 60, "the baseline API server")
+        eventually(lambda: api_ready(pki, PORT_BASE), 60, "the baseline API server")
 
     seconds = timed(create)
     subprocess.run([kwokctl, "--name", "kubelab-baseline", "delete", "cluster"], env=env, check=True, capture_output=True)
@@ -74,13 +76,18 @@ def main() -> int:
                                       "site.yml, no change": [], "teardown.yml": []}
     with tempfile.TemporaryDirectory(prefix="kubelab-bench-") as tmp:
         for round_ in range(args.repeat):
-            lab = LabClass("bench", Path(tmp) / f"round{round_}", port_base=PORT_BASE, students=())
+            lab = LabClass("bench", Path(tmp) / f"round{round_}", port_base=PORT_BASE, students=("alice",),
+                           options={"lab_solutions": "none"})
             rounds["site.yml, new cluster"].append(timed(lab.up))
             rounds["site.yml, no change"].append(timed(lab.up))
             config = Path(tmp) / "kwokctl.yaml"
-            shutil.copy(lab.output_dir / ".sim/kwokctl.yaml", config)
+            # The configuration names the class's certificates, which the teardown removes: the baseline gets a copy.
+            pki = lab.output_dir / ".sim/kwok/clusters/kubelab-bench/pki"
+            copy = Path(tmp) / f"pki{round_}"
+            shutil.copytree(pki, copy)
+            config.write_text((lab.output_dir / ".sim/kwokctl.yaml").read_text().replace(str(pki), str(copy)))
             rounds["teardown.yml"].append(timed(lab.down))
-            rounds["kwokctl create (baseline)"].append(kwokctl_alone(config, Path(tmp) / f"baseline{round_}"))
+            rounds["kwokctl create (baseline)"].append(kwokctl_alone(config, Path(tmp) / f"baseline{round_}", copy))
     baseline = statistics.median(rounds["kwokctl create (baseline)"])
     print(f"{'step':<28}{'median s':>10}{'x baseline':>12}   ({args.repeat} rounds)")
     for step, seconds in rounds.items():
