@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import ssl
 import statistics
 import subprocess
@@ -52,9 +51,10 @@ def api_ready(pki: Path, port: int) -> bool:
         return False
 
 
-def kwokctl_alone(config: Path, workdir: Path, pki: Path) -> float:
+def kwokctl_alone(config: Path, workdir: Path) -> float:
     kwokctl = str(sim_binaries()["kwokctl"])
     env = {**os.environ, "KWOK_WORKDIR": str(workdir)}
+    pki = workdir / "clusters" / "kubelab-baseline" / "pki"
 
     def create() -> None:
         subprocess.run(
@@ -81,13 +81,14 @@ def main() -> int:
             rounds["site.yml, new cluster"].append(timed(lab.up))
             rounds["site.yml, no change"].append(timed(lab.up))
             config = Path(tmp) / "kwokctl.yaml"
-            # The configuration names the class's certificates, which the teardown removes: the baseline gets a copy.
-            pki = lab.output_dir / ".sim/kwok/clusters/kubelab-bench/pki"
-            copy = Path(tmp) / f"pki{round_}"
-            shutil.copytree(pki, copy)
-            config.write_text((lab.output_dir / ".sim/kwokctl.yaml").read_text().replace(str(pki), str(copy)))
+            # The configuration names the certificates kwokctl makes in the class's cluster folder: the baseline's
+            # are in its own.
+            baseline_dir = Path(tmp) / f"baseline{round_}"
+            own = str(lab.output_dir / ".sim/kwok/clusters/kubelab-bench")
+            config.write_text((lab.output_dir / ".sim/kwokctl.yaml").read_text().replace(
+                own, str(baseline_dir / "clusters/kubelab-baseline")))
             rounds["teardown.yml"].append(timed(lab.down))
-            rounds["kwokctl create (baseline)"].append(kwokctl_alone(config, Path(tmp) / f"baseline{round_}", copy))
+            rounds["kwokctl create (baseline)"].append(kwokctl_alone(config, baseline_dir))
     baseline = statistics.median(rounds["kwokctl create (baseline)"])
     print(f"{'step':<28}{'median s':>10}{'x baseline':>12}   ({args.repeat} rounds)")
     for step, seconds in rounds.items():
