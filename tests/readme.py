@@ -64,3 +64,8 @@ def user_shell(*commands: str, cwd: Path = ROOT, env: Mapping[str, str] | None =
     script = "set -e\n" + "\n".join(commands) + "\n"
     return subprocess.run(["bash", "-c", script], cwd=cwd, env=user_env(env), capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)
+
+
+def said(done: subprocess.CompletedProcess[str]) -> str:
+    """What a failed shell said, for an assertion's message: its exit status and the end of its output."""
+    return f"exit {done.returncode}\n{done.stdout[-6000:]}\n{done.stderr[-4000:]}"

@@ -13,14 +13,10 @@ import pytest
 from kube import eventually
 from labclass import ROOT
 from procs import cluster_pids
-from readme import readme_command, user_shell
+from readme import readme_command, said, user_shell
 
 OUTPUT = ROOT / "output" / "sim"
 STUDENTS = ("alice", "bob", "carol")
-
-
-def said(done: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ import yaml
 from kube import eventually
 from labclass import ROOT, VENV_BIN
 from procs import cluster_pids
-from readme import readme_command, user_shell
+from readme import readme_command, said, user_shell
 
 CLASS = "journey-fall"
 INVENTORY = ROOT / "inventories" / CLASS
@@ -92,10 +92,6 @@ BY_HAND: dict[str, tuple[str, ...]] = {
         rollout("grafana"),
     ),
 }
-
-
-def said(done: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {done.returncode}\n{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
 
 
 def edit(path: Path, old: str, new: str) -> None:
