@@ -187,8 +187,8 @@ def test_a_pod_the_node_controller_marked_not_ready_is_ready_again(kubectl: Kube
         return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
 
     # A kwok that the test before restarted takes the nodes over only when the node leases of the one it
-    # replaced run out (200 s after their last renewal, watched here); until then no stage moves their pods.
-    eventually(ready, 240, "kwok to make the pod Ready again")
+    # replaced run out (40 s after their last renewal: kwokctl.yaml.j2); until then no stage moves their pods.
+    eventually(ready, 120, "kwok to make the pod Ready again")
 
 
 def test_etcd_refuses_clients_without_the_clusters_certificate(lab: LabClass) -> None:
